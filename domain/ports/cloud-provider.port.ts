@@ -66,6 +66,11 @@ export interface LaunchOutcome {
 
 export interface RequestWatch {
   requestId: string;
+  template: TemplateSpec;
+  /** Epoch seconds when the launch was made (spot-then-on-demand top-ups, fleet expiry). */
+  launchedAt: number;
+  clientToken: string;
+  tags: Record<string, string>;
   resources: ProviderResource[];
   /** Capacity units still expected from the request's fleets or groups. */
   pendingUnits: number;
@@ -85,6 +90,8 @@ export interface DescribeOutcome {
   missing: string[];
   /** Capacity a fleet or group reported it cannot bring (e.g. spot capacity not available). */
   failures: { requestId: string; failure: LaunchFailure }[];
+  /** Resources created while watching (e.g. the on-demand top-up of a heterogeneous request). */
+  newResources?: { requestId: string; resource: ProviderResource }[];
 }
 
 export interface ReleaseItem {
