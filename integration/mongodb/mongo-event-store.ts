@@ -99,7 +99,11 @@ export class MongoEventStore implements EventStore {
         }
         if (key?.startsWith('stream')) {
           if (expected === 'any' && attempt < 10) continue;
-          throw new WrongExpectedVersionError(request.streamId, expected, await this.streamVersion(request.streamId));
+          throw new WrongExpectedVersionError(
+            request.streamId,
+            expected,
+            await this.streamVersion(request.streamId),
+          );
         }
         throw error;
       }
@@ -194,7 +198,11 @@ export class MongoEventStore implements EventStore {
   }
 
   async headPosition(): Promise<number> {
-    const [doc] = await this.commits.find({}, { projection: { last: 1 } }).sort({ last: -1 }).limit(1).toArray();
+    const [doc] = await this.commits
+      .find({}, { projection: { last: 1 } })
+      .sort({ last: -1 })
+      .limit(1)
+      .toArray();
     return doc?.last ?? 0;
   }
 

@@ -18,7 +18,11 @@ describe('MongoEventStore', () => {
   afterAll(() => env.close());
 
   it('appends several events atomically with consecutive versions and positions', async () => {
-    const result = await store.append({ streamId: 'thing-a', events: [ev(1), ev(2), ev(3)], expectedVersion: 'no-stream' });
+    const result = await store.append({
+      streamId: 'thing-a',
+      events: [ev(1), ev(2), ev(3)],
+      expectedVersion: 'no-stream',
+    });
     expect(result.streamVersion).toBe(3);
     expect(result.lastPosition - result.firstPosition).toBe(2);
     const events = await store.readStream('thing-a');
@@ -30,15 +34,15 @@ describe('MongoEventStore', () => {
 
   it('refuses a wrong expected version with a typed error and stores nothing', async () => {
     const head = await store.headPosition();
-    await expect(store.append({ streamId: 'thing-a', events: [ev(4)], expectedVersion: 1 })).rejects.toBeInstanceOf(
-      WrongExpectedVersionError,
-    );
-    await expect(store.append({ streamId: 'thing-a', events: [ev(4)], expectedVersion: 'no-stream' })).rejects.toThrow(
-      /expected version no-stream, actual 3/,
-    );
-    await expect(store.append({ streamId: 'thing-a', events: [ev(4)], expectedVersion: 7 })).rejects.toBeInstanceOf(
-      WrongExpectedVersionError,
-    );
+    await expect(
+      store.append({ streamId: 'thing-a', events: [ev(4)], expectedVersion: 1 }),
+    ).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    await expect(
+      store.append({ streamId: 'thing-a', events: [ev(4)], expectedVersion: 'no-stream' }),
+    ).rejects.toThrow(/expected version no-stream, actual 3/);
+    await expect(
+      store.append({ streamId: 'thing-a', events: [ev(4)], expectedVersion: 7 }),
+    ).rejects.toBeInstanceOf(WrongExpectedVersionError);
     expect(await store.headPosition()).toBe(head);
     const ok = await store.append({ streamId: 'thing-a', events: [ev(4)], expectedVersion: 3 });
     expect(ok.streamVersion).toBe(4);
@@ -47,8 +51,18 @@ describe('MongoEventStore', () => {
   });
 
   it('stores a commit id once and answers the same when it is sent again', async () => {
-    const first = await store.append({ streamId: 'thing-b', events: [ev(1)], expectedVersion: 'no-stream', commitId: 'c-1' });
-    const again = await store.append({ streamId: 'thing-b', events: [ev(1)], expectedVersion: 'no-stream', commitId: 'c-1' });
+    const first = await store.append({
+      streamId: 'thing-b',
+      events: [ev(1)],
+      expectedVersion: 'no-stream',
+      commitId: 'c-1',
+    });
+    const again = await store.append({
+      streamId: 'thing-b',
+      events: [ev(1)],
+      expectedVersion: 'no-stream',
+      commitId: 'c-1',
+    });
     expect(again.duplicate).toBe(true);
     expect(again.firstPosition).toBe(first.firstPosition);
     expect(again.events[0].id).toBe(first.events[0].id);
@@ -70,7 +84,11 @@ describe('MongoEventStore', () => {
 
   it('keeps every stored event a valid CloudEvent with the position and version extensions', async () => {
     const { events } = await store.readAll(0, 1);
-    expect(events[0]).toMatchObject({ position: 1, streamVersion: 1, type: 'io.openhostfactory.test.happened.v1' });
+    expect(events[0]).toMatchObject({
+      position: 1,
+      streamVersion: 1,
+      type: 'io.openhostfactory.test.happened.v1',
+    });
     await expect(
       store.append({ streamId: 'thing-c', events: [{ type: '', data: {} }], expectedVersion: 'any' }),
     ).rejects.toThrow();
@@ -78,7 +96,9 @@ describe('MongoEventStore', () => {
 
   it('serves concurrent appends in one process without reusing a position', async () => {
     const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => store.append({ streamId: `many-${i % 20}`, events: [ev(i)], expectedVersion: 'any' })),
+      Array.from({ length: 200 }, (_, i) =>
+        store.append({ streamId: `many-${i % 20}`, events: [ev(i)], expectedVersion: 'any' }),
+      ),
     );
     const positions = results.map((r) => r.firstPosition);
     expect(new Set(positions).size).toBe(200);

@@ -65,5 +65,7 @@ export const capacityOf = (spec: Pick<TemplateSpec, 'maxNumber'>): number =>
   spec.maxNumber < 0 ? UNLIMITED_CAP : Math.min(spec.maxNumber, UNLIMITED_CAP);
 
 /** Weight of one instance of a type in this template (1 where the template does not weigh types). */
-export const weightOf = (spec: Pick<TemplateSpec, 'vmTypes' | 'vmTypesOnDemand'>, instanceType?: string): number =>
-  (instanceType && (spec.vmTypes[instanceType] ?? spec.vmTypesOnDemand?.[instanceType])) || 1;
+export const weightOf = (
+  spec: Pick<TemplateSpec, 'vmTypes' | 'vmTypesOnDemand'>,
+  instanceType?: string,
+): number => (instanceType && (spec.vmTypes[instanceType] ?? spec.vmTypesOnDemand?.[instanceType])) || 1;
