@@ -1,0 +1,125 @@
+import type { RecordedEvent } from '../../domain/events/domain-event';
+import {
+  MachineCloudStateChanged,
+  MachineFailed,
+  MachineLaunched,
+  MachineLaunchedData,
+  MachineReclaimNoticed,
+  MachineReleaseStarted,
+  MachineReturnRequested,
+  MachineRunning,
+  MachineTerminated,
+} from '../../domain/events/hostfactory/machine.events';
+import { machineDecider, MachineStatus } from '../../domain/entities/machine/machine.decider';
+import type { InstanceState } from '../../domain/ports/cloud-provider.port';
+import type { ProjectionDefinition } from './projection';
+
+export interface MachineView {
+  _id: string;
+  requestId: string;
+  templateId: string;
+  returnRequestId?: string;
+  status: MachineStatus;
+  cloudState: InstanceState;
+  name?: string;
+  privateIpAddress?: string;
+  publicIpAddress?: string;
+  launchTime?: number;
+  instanceType?: string;
+  priceType: 'ondemand' | 'spot';
+  weight: number;
+  subnetId?: string;
+  message?: string;
+  reclaimDeadline?: number;
+  releaseCause?: string;
+  terminatedCause?: string;
+  launchedAt: string;
+  runningAt?: string;
+  terminatedAt?: string;
+  updatedAt: string;
+}
+
+const EVENT_TYPES = [
+  MachineLaunched.type,
+  MachineRunning.type,
+  MachineCloudStateChanged.type,
+  MachineFailed.type,
+  MachineReturnRequested.type,
+  MachineReleaseStarted.type,
+  MachineReclaimNoticed.type,
+  MachineTerminated.type,
+];
+
+/** One document per machine; its `status` follows the machine decider's own evolve. */
+export const machinesProjection: ProjectionDefinition<MachineView> = {
+  name: 'machines',
+  eventTypes: EVENT_TYPES,
+  indexes: [{ requestId: 1 }, { returnRequestId: 1 }, { status: 1, templateId: 1 }, { name: 1 }],
+  keysOf: (event: RecordedEvent) => [event.subject],
+  evolve(doc, event) {
+    if (event.type === MachineLaunched.type) {
+      const d = event.data as MachineLaunchedData;
+      return {
+        _id: d.machineId,
+        requestId: d.requestId,
+        templateId: d.templateId,
+        status: 'pending',
+        cloudState: d.cloudState,
+        privateIpAddress: d.privateIpAddress,
+        publicIpAddress: d.publicIpAddress,
+        launchTime: d.launchTime,
+        instanceType: d.instanceType,
+        priceType: d.priceType,
+        weight: d.weight,
+        subnetId: d.subnetId,
+        launchedAt: event.time,
+        updatedAt: event.time,
+      };
+    }
+    if (!doc) return doc;
+    const decided = machineDecider.evolve(
+      {
+        status: doc.status,
+        machineId: doc._id,
+        cloudState: doc.cloudState,
+        name: doc.name,
+        reclaimDeadline: doc.reclaimDeadline,
+      },
+      event as never,
+    );
+    const next: MachineView = {
+      ...doc,
+      status: decided.status,
+      cloudState: decided.cloudState ?? doc.cloudState,
+      updatedAt: event.time,
+    };
+    const data = event.data as Record<string, unknown>;
+    switch (event.type) {
+      case MachineRunning.type:
+        return {
+          ...next,
+          name: data.name as string,
+          privateIpAddress: (data.privateIpAddress as string) ?? doc.privateIpAddress,
+          publicIpAddress: (data.publicIpAddress as string) ?? doc.publicIpAddress,
+          launchTime: (data.launchTime as number) ?? doc.launchTime,
+          runningAt: event.time,
+        };
+      case MachineFailed.type:
+        return { ...next, message: data.message as string };
+      case MachineReturnRequested.type:
+        return { ...next, returnRequestId: data.returnRequestId as string };
+      case MachineReleaseStarted.type:
+        return {
+          ...next,
+          releaseCause: decided.releaseCause,
+          ...(data.message ? { message: data.message as string } : {}),
+        };
+      case MachineReclaimNoticed.type:
+        return { ...next, reclaimDeadline: data.deadline as number };
+      case MachineTerminated.type:
+        return { ...next, terminatedCause: data.cause as string, terminatedAt: event.time };
+      default:
+        return next;
+    }
+  },
+};

@@ -1,0 +1,37 @@
+/* Runs every benchmark and prints one table; the figures go into the README. */
+import 'reflect-metadata';
+import { cpus, totalmem } from 'node:os';
+import { useSharedMongodWhereThere } from '../support/global-setup';
+
+export interface BenchRow {
+  name: string;
+  value: string;
+}
+
+type Bench = { title: string; run: () => Promise<BenchRow[]> };
+
+async function load(): Promise<Bench[]> {
+  const benches: Bench[] = [];
+  const { benchEventStore } = await import('./event-store.bench');
+  benches.push({ title: 'event store and projections', run: benchEventStore });
+  return benches;
+}
+
+async function main(): Promise<void> {
+  useSharedMongodWhereThere();
+  const only = process.argv[2];
+  console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+  for (const bench of await load()) {
+    if (only && !bench.title.includes(only)) continue;
+    console.log(`\n## ${bench.title}`);
+    const rows = await bench.run();
+    const width = Math.max(...rows.map((r) => r.name.length));
+    for (const row of rows) console.log(`| ${row.name.padEnd(width)} | ${row.value} |`);
+  }
+  process.exit(0);
+}
+
+void main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
