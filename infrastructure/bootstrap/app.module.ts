@@ -4,6 +4,10 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { ProjectionsController } from '../../api/admin/projections.controller';
 import { BearerTokenGuard } from '../../api/auth/bearer-token.guard';
 import { HealthController } from '../../api/health/health.controller';
+import { HostFactoryController } from '../../api/hostfactory/host-factory.controller';
+import { ResourcesController } from '../../api/resources/resources.controller';
+import { FEATURE_PROCESSORS } from '../../application/jobs/background-processor';
+import { HostFactoryReconciler } from '../../application/jobs/hostfactory/host-factory.reconciler';
 import { ProblemDetailsFilter } from '../../api/problem/problem-details.filter';
 import { TemplatesController } from '../../api/templates/templates.controller';
 import { DefineTemplateHandler } from '../../application/commands/templates/define-template.command';
@@ -14,6 +18,7 @@ import { ListTemplatesHandler } from '../../application/queries/templates/list-t
 import type { AppConfig } from '../config/app-config';
 import type { JsonLogger } from '../logging/json-logger';
 import { coreProviders } from './core.providers';
+import { hostFactoryProviders } from './host-factory.providers';
 import { LifecycleService } from './lifecycle.service';
 
 const handlers = [
@@ -30,10 +35,22 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [HealthController, TemplatesController, ProjectionsController],
+      controllers: [
+        HealthController,
+        TemplatesController,
+        ProjectionsController,
+        HostFactoryController,
+        ResourcesController,
+      ],
       providers: [
         ...coreProviders(config, logger),
         ...handlers,
+        ...hostFactoryProviders(config),
+        {
+          provide: FEATURE_PROCESSORS,
+          inject: [HostFactoryReconciler],
+          useFactory: (...sources: HostFactoryReconciler[]) => sources,
+        },
         LifecycleService,
         { provide: APP_GUARD, useClass: BearerTokenGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

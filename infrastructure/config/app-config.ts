@@ -41,6 +41,10 @@ export interface AppConfig {
   /** Machines Host Factory stopped listing are reaped after this long. */
   unlistedMachineTimeoutSec: number;
   readinessMaxLag: number;
+  pendingTimeoutSec: number;
+  strayTimeoutSec: number;
+  terminateStrays: boolean;
+  terminateOnReclaim: boolean;
   sinkAllowedHosts: string[];
 }
 
@@ -67,6 +71,14 @@ const oneOf = <T extends string>(src: Source, key: string, allowed: readonly T[]
   if (!allowed.includes(v))
     throw new ConfigError(key, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
   return v;
+};
+
+const bool = (src: Source, key: string, fallback: boolean): boolean => {
+  const v = src[key];
+  if (v === undefined || v === '') return fallback;
+  if (v === true || v === 'true' || v === '1') return true;
+  if (v === false || v === 'false' || v === '0') return false;
+  throw new ConfigError(key, `must be true or false, got ${JSON.stringify(v)}`);
 };
 
 function parseTokens(src: Source): TokenConfig[] {
@@ -140,6 +152,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     reconcileIntervalMs: int(src, 'OHF_RECONCILE_INTERVAL_MS', 5000, 20, 600_000),
     unlistedMachineTimeoutSec: int(src, 'OHF_UNLISTED_MACHINE_TIMEOUT_SEC', 1800, 1, 30 * 86400),
     readinessMaxLag: int(src, 'OHF_READY_MAX_LAG', 1000, 0, 10_000_000),
+    pendingTimeoutSec: int(src, 'OHF_PENDING_TIMEOUT_SEC', 180, 1, 86400),
+    strayTimeoutSec: int(src, 'OHF_STRAY_TIMEOUT_SEC', 1800, 1, 30 * 86400),
+    terminateStrays: bool(src, 'OHF_TERMINATE_STRAYS', true),
+    terminateOnReclaim: bool(src, 'OHF_TERMINATE_ON_RECLAIM', true),
     sinkAllowedHosts: (str(src, 'OHF_SINK_ALLOWED_HOSTS', '') ?? '')
       .split(',')
       .map((h) => h.trim())

@@ -26,7 +26,7 @@ export class DefineTemplateHandler implements ICommandHandler<DefineTemplateComm
   constructor(private readonly aggregates: AggregateRepository) {}
 
   async execute({ templateId, body }: DefineTemplateCommand): Promise<DefineTemplateResult> {
-    const spec = parseTemplate({ templateId, ...(body as object) });
+    const spec = parseTemplate({ templateId, ...(body as object) }, { unknownFields: 'refuse' });
     if (
       (body as { templateId?: unknown }).templateId !== undefined &&
       (body as { templateId?: unknown }).templateId !== templateId

@@ -155,10 +155,22 @@ export const formatInstanceTags = (tags: Record<string, string>): string =>
     .map(([k, v]) => `${k}=${v}`)
     .join(';');
 
-export function parseTemplate(input: unknown): TemplateSpec {
+export interface ParseOptions {
+  /**
+   * Keys the format does not know: kept in `extra` (files may carry provider-specific keys) or
+   * refused by name (the HTTP API, where an unknown key is a typo that would otherwise be lost).
+   */
+  unknownFields?: 'keep' | 'refuse';
+}
+
+export function parseTemplate(input: unknown, options: ParseOptions = {}): TemplateSpec {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     throw invalid('template', 'a template must be a JSON object');
   const raw = input as Raw;
+  if (options.unknownFields === 'refuse') {
+    const unknown = Object.keys(raw).find((k) => !KNOWN.has(k));
+    if (unknown !== undefined) throw invalid(unknown, `${unknown} is not a template field`);
+  }
   const templateId = text(raw, 'templateId', TEMPLATE_ID, 'at most 64 characters of [0-9A-Za-z_-]');
   if (!templateId) throw invalid('templateId', 'templateId is required');
   if (raw.maxNumber === undefined) throw invalid('maxNumber', 'maxNumber is required');

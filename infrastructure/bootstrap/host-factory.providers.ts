@@ -1,0 +1,80 @@
+import type { Provider } from '@nestjs/common';
+import { RequestMachinesHandler } from '../../application/commands/hostfactory/request-machines.command';
+import { RequestReturnMachinesHandler } from '../../application/commands/hostfactory/request-return-machines.command';
+import { SimulatedCloudActionHandler } from '../../application/commands/hostfactory/simulated-cloud.command';
+import { CompleteStep } from '../../application/jobs/hostfactory/complete.step';
+import { HostFactoryReconciler } from '../../application/jobs/hostfactory/host-factory.reconciler';
+import { LaunchStep } from '../../application/jobs/hostfactory/launch.step';
+import { ObserveStep } from '../../application/jobs/hostfactory/observe.step';
+import { ReapStep } from '../../application/jobs/hostfactory/reap.step';
+import { ReconcileContext } from '../../application/jobs/hostfactory/reconcile-context';
+import { ReleaseStep } from '../../application/jobs/hostfactory/release.step';
+import { MACHINE_SIGHTINGS } from '../../application/ports/machine-sightings.port';
+import { SIMULATED_CLOUD_CONTROL } from '../../application/ports/simulated-cloud.port';
+import { GetAvailableTemplatesHandler } from '../../application/queries/hostfactory/get-available-templates.query';
+import { GetRequestStatusHandler } from '../../application/queries/hostfactory/get-request-status.query';
+import { GetReturnRequestsHandler } from '../../application/queries/hostfactory/get-return-requests.query';
+import { GetRequestHandler } from '../../application/queries/resources/get-request.query';
+import { ListMachinesHandler } from '../../application/queries/resources/list-machines.query';
+import { ListRequestsHandler } from '../../application/queries/resources/list-requests.query';
+import { TemplateUsageService } from '../../application/services/template-usage.service';
+import { HOST_FACTORY_SETTINGS, HostFactorySettings } from '../../application/settings';
+import { CLOUD_PROVIDER } from '../../domain/ports/cloud-provider.port';
+import { MongoMachineSightings } from '../../integration/mongodb/machine-sightings.store';
+import { SimulatedCloudProvider } from '../../integration/simulated/simulated-cloud.provider';
+import type { AppConfig } from '../config/app-config';
+import { MongoConnection } from '../database/mongo-connection';
+
+/** The Host Factory feature: the five calls, the resource API, the reconciler and the cloud it drives. */
+export const hostFactoryProviders = (config: AppConfig): Provider[] => {
+  const settings: HostFactorySettings = {
+    deploymentId: config.deploymentId,
+    reconcileIntervalMs: config.reconcileIntervalMs,
+    pendingTimeoutSec: config.pendingTimeoutSec,
+    unlistedMachineTimeoutSec: config.unlistedMachineTimeoutSec,
+    strayTimeoutSec: config.strayTimeoutSec,
+    terminateStrays: config.terminateStrays,
+    terminateOnReclaim: config.terminateOnReclaim,
+    maxLaunchAttempts: 5,
+  };
+  return [
+    { provide: HOST_FACTORY_SETTINGS, useValue: settings },
+    {
+      provide: SimulatedCloudProvider,
+      inject: [MongoConnection],
+      useFactory: async (mongo: MongoConnection) => {
+        const cloud = new SimulatedCloudProvider(
+          mongo.db,
+          config.simulatedLaunchDelayMs,
+          config.deploymentId,
+        );
+        await cloud.init();
+        return cloud;
+      },
+    },
+    { provide: CLOUD_PROVIDER, useExisting: SimulatedCloudProvider },
+    { provide: SIMULATED_CLOUD_CONTROL, useExisting: SimulatedCloudProvider },
+    {
+      provide: MACHINE_SIGHTINGS,
+      inject: [MongoConnection],
+      useFactory: (mongo: MongoConnection) => new MongoMachineSightings(mongo.db),
+    },
+    TemplateUsageService,
+    ReconcileContext,
+    LaunchStep,
+    ObserveStep,
+    ReleaseStep,
+    CompleteStep,
+    ReapStep,
+    HostFactoryReconciler,
+    RequestMachinesHandler,
+    RequestReturnMachinesHandler,
+    SimulatedCloudActionHandler,
+    GetAvailableTemplatesHandler,
+    GetRequestStatusHandler,
+    GetReturnRequestsHandler,
+    GetRequestHandler,
+    ListRequestsHandler,
+    ListMachinesHandler,
+  ];
+};
