@@ -21,6 +21,8 @@ import { TemplateUsageService } from '../../application/services/template-usage.
 import { HOST_FACTORY_SETTINGS, HostFactorySettings } from '../../application/settings';
 import { CLOUD_PROVIDER } from '../../domain/ports/cloud-provider.port';
 import { MongoMachineSightings } from '../../integration/mongodb/machine-sightings.store';
+import { AwsCloudProvider } from '../../integration/aws/aws-cloud.provider';
+import { loadAwsProviderConfig } from '../../integration/aws/aws-provider.config';
 import { SimulatedCloudProvider } from '../../integration/simulated/simulated-cloud.provider';
 import type { AppConfig } from '../config/app-config';
 import { MongoConnection } from '../database/mongo-connection';
@@ -77,4 +79,4 @@ export const hostFactoryProviders = (config: AppConfig): Provider[] => {
     ListRequestsHandler,
     ListMachinesHandler,
   ];
-};
+}

@@ -105,4 +105,17 @@ describe('MongoEventStore', () => {
     const versions = await store.readStream('many-3');
     expect(versions.map((e) => e.streamVersion)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
+
+  it('upcasts events stored under an older type when they are read, keeping their id and position', async () => {
+    const registry = new EventRegistry().registerUpcaster({
+      fromType: 'io.openhostfactory.test.happened.v1',
+      toType: 'io.openhostfactory.test.happened.v2',
+      upcast: (data) => ({ ...(data as object), upgraded: true }),
+    });
+    const upcasting = new MongoEventStore(env.db, registry, SOURCE, 'http://127.0.0.1:8080/v1/events/types');
+    const stored = await store.append({ streamId: 'thing-old', events: [ev(7)], expectedVersion: 'no-stream' });
+    const [read] = await upcasting.readStream('thing-old');
+    expect(read).toMatchObject({ type: 'io.openhostfactory.test.happened.v2', data: { n: 7, upgraded: true }, id: stored.events[0].id });
+    expect(read.position).toBe(stored.firstPosition);
+  });
 });

@@ -7,6 +7,8 @@ import type { RequestView } from '../../projections/requests.projection';
 import { LaunchStep } from './launch.step';
 import { inParallel, ReconcileContext } from './reconcile-context';
 
+const MISSING_GRACE_MS = 120_000;
+
 /**
  * One describe for everything that is not final: the machines, and the requests whose fleets or
  * groups still owe capacity. Observations become machine events; new instances become machines.
