@@ -1,12 +1,13 @@
-import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import {
   PROJECTION_ADMIN,
   ProjectionAdmin,
   ProjectionStatus,
 } from '../../application/ports/read-models.port';
-import { notFound } from '../../domain/shared/domain-error';
+import { DomainError } from '../../domain/shared/domain-error';
 import { Roles } from '../auth/roles.decorator';
+import { refuseBody } from '../problem/no-body';
 
 /** Replay rebuilds a read model beside the live one; the live one serves until the switch. */
 @ApiTags('admin')
@@ -23,7 +24,8 @@ export class ProjectionsController {
 
   @Post('replay')
   @HttpCode(202)
-  async replayAll(): Promise<{ projections: ProjectionStatus[] }> {
+  async replayAll(@Body() body: unknown): Promise<{ projections: ProjectionStatus[] }> {
+    refuseBody(body);
     const projections: ProjectionStatus[] = [];
     for (const name of this.projections.names()) projections.push(await this.projections.requestReplay(name));
     return { projections };
@@ -31,8 +33,10 @@ export class ProjectionsController {
 
   @Post(':name/replay')
   @HttpCode(202)
-  async replay(@Param('name') name: string): Promise<ProjectionStatus> {
-    if (!this.projections.names().includes(name)) throw notFound('projection', name);
+  async replay(@Param('name') name: string, @Body() body: unknown): Promise<ProjectionStatus> {
+    if (!this.projections.names().includes(name))
+      throw new DomainError('not-found', `projection '${name}' does not exist`, 'name', { id: name });
+    refuseBody(body);
     return this.projections.requestReplay(name);
   }
 }

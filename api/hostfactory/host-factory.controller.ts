@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequestMachinesCommand } from '../../application/commands/hostfactory/request-machines.command';
@@ -14,11 +14,13 @@ import {
   RequestStatusDto,
   ReturnMachinesDto,
 } from './host-factory.dto';
+import { JsonObjectBodyInterceptor } from './json-object-body.interceptor';
 
 /** The five Host Factory calls, taking and answering Host Factory's JSON so the scripts only pass it on. */
 @ApiTags('hostfactory')
 @ApiBearerAuth()
 @Roles('hostfactory')
+@UseInterceptors(JsonObjectBodyInterceptor)
 @Controller('hostfactory')
 export class HostFactoryController {
   constructor(

@@ -1,5 +1,16 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 
 const MACHINE_STATES = [
   'pending',
@@ -58,7 +69,12 @@ export class ListMachinesParams {
 }
 
 export class MachineIdsDto {
-  @IsString({ each: true, message: 'machineIds must be a list of instance ids' })
+  // Listed bottom-up: the list check registers (and is reported) first; `each` alone would take a
+  // bare string for a one-element list and hand it on to the database.
+  @IsDefined({ message: 'machineIds is required' })
   @Matches(/^i-[0-9a-f]{8,17}$/, { each: true, message: 'machineIds must be a list of instance ids (i-…)' })
+  @IsString({ each: true, message: 'machineIds must be a list of instance ids' })
+  @ArrayMaxSize(1000)
+  @IsArray({ message: 'machineIds must be a list of instance ids' })
   machineIds!: string[];
 }

@@ -15,6 +15,7 @@ import { ListTemplatesQuery } from '../../application/queries/templates/list-tem
 import type { TemplateView } from '../../application/projections/templates.projection';
 import { invalid } from '../../domain/shared/domain-error';
 import { Roles } from '../auth/roles.decorator';
+import { refuseBody } from '../problem/no-body';
 
 const TEMPLATE_ID = /^[0-9A-Za-z_-]{1,64}$/;
 
@@ -41,14 +42,17 @@ export class TemplatesController {
   ) {}
 
   @Get()
-  async list(@Query('includeRetired') includeRetired?: string): Promise<{ templates: TemplateView[] }> {
+  async list(@Query('includeRetired') includeRetired?: unknown): Promise<{ templates: TemplateView[] }> {
+    if (includeRetired !== undefined && includeRetired !== 'true' && includeRetired !== 'false')
+      throw invalid('includeRetired', 'includeRetired must be true or false');
     return { templates: await this.queries.execute(new ListTemplatesQuery(includeRetired === 'true')) };
   }
 
   /** Re-reads awsprov_templates.json: all of it or none of it. */
   @Post('import')
   @HttpCode(200)
-  import(): Promise<ImportTemplatesResult> {
+  import(@Body() body: unknown): Promise<ImportTemplatesResult> {
+    refuseBody(body);
     return this.commands.execute(new ImportTemplatesCommand());
   }
 

@@ -18,7 +18,8 @@ export interface HfMachine {
   machineId: string;
   name: string;
   result: 'executing' | 'succeed' | 'fail';
-  status: string;
+  /** The cloud's state (pending … terminated); absent for a machine this provider does not know. */
+  status?: string;
   privateIpAddress: string;
   publicIpAddress: string;
   launchtime: number;

@@ -11,7 +11,7 @@ export interface SinkDelivery {
 
 /** How one delivery attempt ended; a failure says whether the sink asked for a pause (Retry-After). */
 export type SinkOutcome =
-  | { readonly ok: true; readonly status: number; readonly durationMs: number }
+  | { readonly ok: true; readonly status: number }
   | {
       readonly ok: false;
       /** HTTP status, absent when no answer came (timeout, refused connection). */
@@ -20,7 +20,6 @@ export type SinkOutcome =
       readonly reason: string;
       readonly error: string;
       readonly retryAfterMs?: number;
-      readonly durationMs: number;
     };
 
 /** Sends one event to a subscriber's sink as a CloudEvent over the HTTP binding. */

@@ -54,7 +54,13 @@ const EVENT_TYPES = [
 export const machinesProjection: ProjectionDefinition<MachineView> = {
   name: 'machines',
   eventTypes: EVENT_TYPES,
-  indexes: [{ requestId: 1 }, { returnRequestId: 1 }, { status: 1, templateId: 1 }, { name: 1 }],
+  // requestId first: getRequestStatus reads a request's machines in launch order from the index.
+  indexes: [
+    { requestId: 1, launchedAt: 1, _id: 1 },
+    { returnRequestId: 1 },
+    { status: 1, templateId: 1 },
+    { name: 1 },
+  ],
   keysOf: (event: RecordedEvent) => [event.subject],
   evolve(doc, event) {
     if (event.type === MachineLaunched.type) {

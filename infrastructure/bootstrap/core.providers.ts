@@ -14,6 +14,7 @@ import { buildEventRegistry } from '../../domain/events/event-catalog';
 import { EventRegistry } from '../../domain/events/event-registry';
 import { EVENT_STORE } from '../../domain/repositories/event-store.port';
 import { MongoEventStore } from '../../integration/mongodb/mongo-event-store';
+import { MemoryReadModels } from '../../integration/memory/memory-read-models';
 import { MongoReadModels } from '../../integration/mongodb/mongo-read-models';
 import { ProjectionEngine } from '../../integration/mongodb/projection-engine';
 import { TemplateFileSource } from '../../integration/symphony/template-file.source';
@@ -57,8 +58,12 @@ export const coreProviders = (config: AppConfig, logger: JsonLogger): Provider[]
   {
     provide: READ_MODELS,
     inject: [MongoConnection, EVENT_STORE, ProjectionEngine],
-    useFactory: (mongo: MongoConnection, store: MongoEventStore, engine: ProjectionEngine) =>
-      new MongoReadModels(mongo.db, store, engine),
+    useFactory: async (mongo: MongoConnection, store: MongoEventStore, engine: ProjectionEngine) => {
+      if (!config.memoryReadModels) return new MongoReadModels(mongo.db, store, engine);
+      const replica = new MemoryReadModels(mongo.db, store, ALL_PROJECTIONS);
+      await replica.init();
+      return replica;
+    },
   },
   {
     provide: HEALTH_PROBE,

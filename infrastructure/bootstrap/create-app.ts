@@ -9,6 +9,8 @@ import { AppModule } from './app.module';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+type BodyParserError = Error & { type?: string; status?: number };
+
 /** Builds the HTTP application; main() and the tests both start the service through here. */
 export async function createApp(
   config: AppConfig,
@@ -23,6 +25,25 @@ export async function createApp(
     strict: false,
     type: ['application/json', 'application/*+json'],
   });
+  // Nest answers body-parser's JSON syntax error as a bare 400; handed on as a plain body-parser
+  // error (same type and status), the problem filter names the field: `body`.
+  app.use((error: BodyParserError, _req: unknown, _res: unknown, next: (error: unknown) => void) =>
+    next(
+      error instanceof SyntaxError && error.type
+        ? Object.assign(new Error(error.message), { type: error.type, status: error.status })
+        : error,
+    ),
+  );
+  // Nest turns body-parser's SyntaxError into a bare 400 that no longer says the body is at fault;
+  // passing on a plain error that keeps body-parser's `type` lets the problem name `field: "body"`.
+  app.use(
+    (error: { type?: string; message?: string }, _req: unknown, _res: unknown, next: (e: unknown) => void) =>
+      next(
+        error?.type === 'entity.parse.failed'
+          ? Object.assign(new Error(error.message), { type: error.type, status: 400 })
+          : error,
+      ),
+  );
   app.useGlobalPipes(strictValidationPipe());
   app.disable('x-powered-by');
   const openapi = new DocumentBuilder()

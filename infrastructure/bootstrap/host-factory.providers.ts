@@ -41,21 +41,7 @@ export const hostFactoryProviders = (config: AppConfig): Provider[] => {
   };
   return [
     { provide: HOST_FACTORY_SETTINGS, useValue: settings },
-    {
-      provide: SimulatedCloudProvider,
-      inject: [MongoConnection],
-      useFactory: async (mongo: MongoConnection) => {
-        const cloud = new SimulatedCloudProvider(
-          mongo.db,
-          config.simulatedLaunchDelayMs,
-          config.deploymentId,
-        );
-        await cloud.init();
-        return cloud;
-      },
-    },
-    { provide: CLOUD_PROVIDER, useExisting: SimulatedCloudProvider },
-    { provide: SIMULATED_CLOUD_CONTROL, useExisting: SimulatedCloudProvider },
+    ...cloudProviders(config),
     {
       provide: MACHINE_SIGHTINGS,
       inject: [MongoConnection],
@@ -78,5 +64,37 @@ export const hostFactoryProviders = (config: AppConfig): Provider[] => {
     GetRequestHandler,
     ListRequestsHandler,
     ListMachinesHandler,
+  ];
+};
+
+/** OHF_PROVIDER: AWS (awsprov_config.json in HF_PROVIDER_CONFDIR, AWS_REGION, AWS_ENDPOINT_URL) or the simulated cloud. */
+function cloudProviders(config: AppConfig): Provider[] {
+  if (config.provider === 'aws')
+    return [
+      {
+        provide: CLOUD_PROVIDER,
+        useFactory: () =>
+          new AwsCloudProvider({
+            config: loadAwsProviderConfig(process.env, config.providerConfDir),
+            deploymentId: config.deploymentId,
+          }),
+      },
+    ];
+  return [
+    {
+      provide: SimulatedCloudProvider,
+      inject: [MongoConnection],
+      useFactory: async (mongo: MongoConnection) => {
+        const cloud = new SimulatedCloudProvider(
+          mongo.db,
+          config.simulatedLaunchDelayMs,
+          config.deploymentId,
+        );
+        await cloud.init();
+        return cloud;
+      },
+    },
+    { provide: CLOUD_PROVIDER, useExisting: SimulatedCloudProvider },
+    { provide: SIMULATED_CLOUD_CONTROL, useExisting: SimulatedCloudProvider },
   ];
 }

@@ -42,6 +42,8 @@ export interface AppConfig {
   unlistedMachineTimeoutSec: number;
   readinessMaxLag: number;
   pendingTimeoutSec: number;
+  /** Serve queries from an in-process replica of the read models (fast polls) instead of MongoDB. */
+  memoryReadModels: boolean;
   strayTimeoutSec: number;
   terminateStrays: boolean;
   terminateOnReclaim: boolean;
@@ -153,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     unlistedMachineTimeoutSec: int(src, 'OHF_UNLISTED_MACHINE_TIMEOUT_SEC', 1800, 1, 30 * 86400),
     readinessMaxLag: int(src, 'OHF_READY_MAX_LAG', 1000, 0, 10_000_000),
     pendingTimeoutSec: int(src, 'OHF_PENDING_TIMEOUT_SEC', 180, 1, 86400),
+    memoryReadModels: bool(src, 'OHF_MEMORY_READ_MODELS', true),
     strayTimeoutSec: int(src, 'OHF_STRAY_TIMEOUT_SEC', 1800, 1, 30 * 86400),
     terminateStrays: bool(src, 'OHF_TERMINATE_STRAYS', true),
     terminateOnReclaim: bool(src, 'OHF_TERMINATE_ON_RECLAIM', true),

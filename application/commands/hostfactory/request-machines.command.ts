@@ -63,7 +63,8 @@ export class RequestMachinesHandler implements ICommandHandler<
       throw invalid('template.machineCount', `template '${templateId}' is disabled (maxNumber 0)`);
     // The check and the accept run one at a time per template, so two requests cannot share the last units.
     return this.perTemplate.run(templateId, async () => {
-      const used = (await this.usage.usage([templateId])).get(templateId)?.usedUnits ?? 0;
+      const weights = [...Object.values(spec.vmTypes), ...Object.values(spec.vmTypesOnDemand ?? {})];
+      const used = await this.usage.usedUnits(templateId, weights);
       const available = Math.max(0, capacityOf(spec) - used);
       if (machineCount > available)
         throw invalid(

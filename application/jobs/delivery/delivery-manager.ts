@@ -31,10 +31,6 @@ export class DeliveryManager implements BackgroundProcessor, ProcessorSource {
     return [this];
   }
 
-  running(): string[] {
-    return [...this.dispatchers.keys()];
-  }
-
   async runOnce(): Promise<boolean> {
     const view = await this.readModels.view<SubscriptionView>(subscriptionsProjection.name);
     const ids = new Set((await view.find({})).map((s) => s._id));

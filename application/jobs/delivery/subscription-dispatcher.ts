@@ -1,5 +1,4 @@
 import type { RecordedEvent } from '../../../domain/events/domain-event';
-import type { EventRegistry } from '../../../domain/events/event-registry';
 import type { EventStore } from '../../../domain/repositories/event-store.port';
 import {
   isLive,
@@ -29,13 +28,12 @@ export interface DispatcherDeps {
   readonly sink: EventSink;
   readonly head: EventLogHead;
   readonly metrics: MetricsRecorder;
-  readonly registry: EventRegistry;
+  /** Only these reach subscribers; the service's own bookkeeping events stay inside. */
+  readonly publicTypes: ReadonlySet<string>;
   readonly settings: ConsumerSettings;
 }
 
 type Failure = Extract<SinkOutcome, { ok: false }>;
-
-export const dispatcherName = (subscriptionId: string): string => `dispatch:${subscriptionId}`;
 
 /**
  * Delivers one subscription: reads the log after its own checkpoint, sends each wanted event in
@@ -54,7 +52,7 @@ export class SubscriptionDispatcher implements BackgroundProcessor {
     readonly subscriptionId: string,
     private readonly deps: DispatcherDeps,
   ) {
-    this.name = dispatcherName(subscriptionId);
+    this.name = `dispatch:${subscriptionId}`;
     this.idleMs = deps.settings.pollMs;
   }
 
@@ -103,7 +101,7 @@ export class SubscriptionDispatcher implements BackgroundProcessor {
     let progress = start;
     for (const event of batch.events) {
       if (signal.aborted) break;
-      if (!this.isPublic(event.type) || !wants(spec, event)) {
+      if (!this.deps.publicTypes.has(event.type) || !wants(spec, event)) {
         progress = { ...progress, checkpoint: event.position };
         continue;
       }
@@ -179,10 +177,6 @@ export class SubscriptionDispatcher implements BackgroundProcessor {
     if (!outcome.ok) metrics.increment(METRIC.deliveryFailures, { subscription, reason: outcome.reason });
     else
       metrics.observe(METRIC.deliveryLatency, { subscription }, (Date.now() - Date.parse(event.time)) / 1000);
-  }
-
-  private isPublic(type: string): boolean {
-    return this.deps.registry.get(type)?.public === true;
   }
 
   private async load(): Promise<SubscriptionState> {

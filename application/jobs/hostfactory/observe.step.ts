@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { FINAL_MACHINE_STATUSES, machineDecider } from '../../../domain/entities/machine/machine.decider';
 import { requestDecider } from '../../../domain/entities/request/request.decider';
-import type { RequestWatch } from '../../../domain/ports/cloud-provider.port';
+import type { InstanceObservation, RequestWatch } from '../../../domain/ports/cloud-provider.port';
 import type { MachineView } from '../../projections/machines.projection';
 import type { RequestView } from '../../projections/requests.projection';
 import { LaunchStep } from './launch.step';
@@ -38,11 +38,17 @@ export class ObserveStep {
     );
     for (const [requestId, instances] of groupBy(fresh, (i) => i.requestId!))
       await this.launcher.recordMachines(watched.get(requestId)!, instances);
-    const observed = outcome.instances.filter((i) => known.has(i.machineId));
+    const byId = new Map(live.map((m) => [m._id, m]));
+    const observed = outcome.instances.filter(
+      (i) => byId.has(i.machineId) && mayChange(byId.get(i.machineId)!, i),
+    );
     await inParallel(observed, 16, (o) =>
       this.ctx.aggregates.handle(machineDecider, o.machineId, { kind: 'observe', observation: o }),
     );
-    await inParallel(outcome.missing, 16, (id) =>
+    // EC2 is eventually consistent: an instance only just launched may not be listed yet.
+    const listedSince = Date.now() - MISSING_GRACE_MS;
+    const gone = outcome.missing.filter((id) => Date.parse(byId.get(id)?.launchedAt ?? '') < listedSince);
+    await inParallel(gone, 16, (id) =>
       this.ctx.aggregates.handle(machineDecider, id, { kind: 'observe', observation: 'missing' }),
     );
     for (const { requestId, failure } of outcome.failures)
@@ -87,6 +93,24 @@ export class ObserveStep {
       this.ctx.aggregates.handle(machineDecider, m._id, { kind: 'fail', code: 'PendingTimeout', message }),
     );
   }
+}
+
+/**
+ * Whether an observation can make the machine decider decide anything; only then is the machine's
+ * stream read. With thousands of live machines, each cycle would otherwise read every stream to
+ * decide nothing. The read model is up to date with this process's writes, so an unchanged state
+ * there is an unchanged state in the stream.
+ */
+export function mayChange(
+  m: Pick<MachineView, 'status' | 'cloudState' | 'reclaimDeadline'>,
+  o: InstanceObservation,
+): boolean {
+  return (
+    o.state !== m.cloudState ||
+    o.state === 'terminated' ||
+    (o.reclaimDeadline !== undefined && m.reclaimDeadline === undefined) ||
+    (m.status === 'pending' && o.state === 'running')
+  );
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -26,11 +26,14 @@ export class ReapStep {
 
   async unlisted(): Promise<ReapCandidate[]> {
     const timeoutMs = this.ctx.settings.unlistedMachineTimeoutSec * 1000;
+    // Without a recent census Host Factory has said nothing, and silence is not a reason to reap.
+    // Checked first: it spares reading every running machine each cycle when there is none.
+    const fresh = (census?: Date): boolean => !!census && Date.now() - census.getTime() <= timeoutMs;
+    if (!fresh((await this.sightings.lastSeen([])).census)) return [];
     const running = await (await this.ctx.machines()).find({ status: 'running' });
     if (running.length === 0) return [];
     const { census, seen } = await this.sightings.lastSeen(running.map((m) => m._id));
-    // Without a recent census Host Factory has said nothing, and silence is not a reason to reap.
-    if (!census || Date.now() - census.getTime() > timeoutMs) return [];
+    if (!fresh(census)) return [];
     const now = Date.now();
     return running
       .filter(

@@ -53,17 +53,22 @@ export class GetRequestStatusHandler implements IQueryHandler<GetRequestStatusQu
       this.readModels.view<RequestView>(requestsProjection.name),
       this.readModels.view<MachineView>(machinesProjection.name),
     ]);
-    const requests = await requestsView.find({ _id: { $in: requestIds } });
-    const acquireIds = requests.filter((r) => r.kind === 'acquire').map((r) => r._id);
+    // The machines of acquire requests are found by request id, so they are read alongside the
+    // requests (ret- and unknown ids simply match none): one round trip fewer on the hot path.
+    const acquireLike = requestIds.filter((id) => !id.startsWith('ret-'));
+    const [requests, ofAcquire] = await Promise.all([
+      requestsView.find({ _id: { $in: requestIds } }),
+      acquireLike.length
+        ? machinesView.find(
+            { requestId: { $in: acquireLike } },
+            { sort: { requestId: 1, launchedAt: 1, _id: 1 } },
+          )
+        : [],
+    ]);
     const returnedIds = requests.flatMap((r) =>
       r.kind === 'return' ? (r.machines ?? []).map((m) => m.machineId) : [],
     );
-    const [ofAcquire, ofReturn] = await Promise.all([
-      acquireIds.length
-        ? machinesView.find({ requestId: { $in: acquireIds } }, { sort: { launchedAt: 1, _id: 1 } })
-        : [],
-      returnedIds.length ? machinesView.find({ _id: { $in: returnedIds } }) : [],
-    ]);
+    const ofReturn = returnedIds.length ? await machinesView.find({ _id: { $in: returnedIds } }) : [];
     const byRequest = new Map<string, MachineView[]>();
     for (const m of ofAcquire) byRequest.set(m.requestId, [...(byRequest.get(m.requestId) ?? []), m]);
     const byId = new Map(ofReturn.map((m) => [m._id, m]));
@@ -121,7 +126,6 @@ export class GetRequestStatusHandler implements IQueryHandler<GetRequestStatusQu
         machineId: ref.machineId,
         name: ref.name,
         result: 'fail',
-        status: 'unknown',
         privateIpAddress: '',
         publicIpAddress: '',
         launchtime: 0,

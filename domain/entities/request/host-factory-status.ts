@@ -28,10 +28,14 @@ export function acquireResult(m: MachineFacts): HfResult {
   }
 }
 
-/** The result column for a return request: only a terminated machine is done ("shutting-down" is not). */
+/**
+ * The result column for a return request: a terminated, stopped or gone machine is done;
+ * "shutting-down" and "stopping" are not.
+ */
 export function returnResult(m: MachineFacts | undefined): HfResult {
   if (!m) return 'fail';
-  return m.cloudState === 'terminated' || (isFinalMachine(m.status) && m.cloudState !== 'shutting-down')
+  if (m.cloudState === 'terminated' || m.cloudState === 'stopped') return 'succeed';
+  return isFinalMachine(m.status) && m.cloudState !== 'shutting-down' && m.cloudState !== 'stopping'
     ? 'succeed'
     : 'executing';
 }

@@ -11,6 +11,13 @@ ohf_fail() {
   exit 1
 }
 
+# ohf_fail_escaped TEXT: like ohf_fail, for TEXT that is already the content of a JSON string
+# (taken from the service's answer, escapes kept): escaping it again would show the backslashes.
+ohf_fail_escaped() {
+  printf '{"message": "%s"}\n' "$1"
+  exit 1
+}
+
 # ohf_json_string FILE KEY: the string value of a top-level key in a small JSON file.
 ohf_json_string() {
   sed -n 's/.*"'"$2"'"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' "$1" | head -n 1
@@ -54,7 +61,8 @@ ohf_invoke() {
   if [ "$status" != "200" ]; then
     local detail
     detail=$(printf '%s' "$body" | sed -n 's/.*"detail"[[:space:]]*:[[:space:]]*"\(\([^"\\]\|\\.\)*\)".*/\1/p')
-    ohf_fail "${detail:-Open Host Factory answered HTTP $status}"
+    [ -n "$detail" ] && ohf_fail_escaped "$detail"
+    ohf_fail "Open Host Factory answered HTTP $status"
   fi
   printf '%s\n' "$body"
 }

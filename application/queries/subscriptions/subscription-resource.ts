@@ -1,0 +1,49 @@
+import type { FailedEvent } from '../../../domain/events/subscription/subscription.events';
+import type { DeliveryState } from '../../jobs/delivery/delivery-state.port';
+import type { SubscriptionView } from '../../projections/subscriptions.projection';
+
+/** Where delivery stands, as GET /v1/subscriptions/{id} shows it. */
+export interface DeliveryStatus {
+  /** Position of the last event delivered (or passed over by the filters). */
+  checkpoint: number;
+  head: number;
+  /** Events in the log after the checkpoint, wanted or not. */
+  lag: number;
+  /** Failed attempts in a row on the event after the checkpoint. */
+  attempts: number;
+  delivered: number;
+  nextAttemptAt?: string;
+  lastError?: string;
+  lastErrorAt?: string;
+  failedEvent?: FailedEvent;
+  lastDeliveredAt?: string;
+}
+
+/** The Subscriptions API subscription object, with the realized start and the delivery status. */
+export type SubscriptionResource = Omit<SubscriptionView, '_id' | 'startAfter'> & {
+  id: string;
+  config: { from: number };
+  delivery: DeliveryStatus;
+};
+
+export function toResource(
+  view: SubscriptionView,
+  state: DeliveryState | undefined,
+  head: number,
+): SubscriptionResource {
+  const { _id, startAfter, ...rest } = view;
+  const checkpoint = state?.checkpoint ?? startAfter;
+  const delivery: DeliveryStatus = {
+    checkpoint,
+    head,
+    lag: Math.max(0, head - checkpoint),
+    attempts: state?.attempts ?? 0,
+    delivered: state?.delivered ?? 0,
+  };
+  if (state?.nextAttemptAt) delivery.nextAttemptAt = state.nextAttemptAt.toISOString();
+  if (state?.lastError) delivery.lastError = state.lastError;
+  if (state?.lastErrorAt) delivery.lastErrorAt = state.lastErrorAt.toISOString();
+  if (state?.failedEvent) delivery.failedEvent = state.failedEvent;
+  if (state?.lastDeliveredAt) delivery.lastDeliveredAt = state.lastDeliveredAt.toISOString();
+  return { id: _id, ...rest, config: { from: startAfter + 1 }, delivery };
+}

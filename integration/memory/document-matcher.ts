@@ -1,0 +1,95 @@
+/**
+ * The subset of MongoDB's query language the read side uses, evaluated in memory: equality
+ * (an array field matches when it contains the value), $in, $nin, $exists, $ne, $gt/$gte/$lt/$lte,
+ * $or, $and and dotted paths that reach into arrays. The same filters therefore run against
+ * MongoDB and against the in-memory replica.
+ */
+type Filter = Record<string, unknown>;
+
+const OPERATORS = new Set(['$in', '$nin', '$exists', '$ne', '$gt', '$gte', '$lt', '$lte']);
+
+/** Every value at a dotted path, descending into arrays on the way. */
+function valuesAt(doc: unknown, path: string[]): unknown[] {
+  if (path.length === 0) return [doc];
+  if (Array.isArray(doc)) return doc.flatMap((item) => valuesAt(item, path));
+  if (doc === null || typeof doc !== 'object') return [];
+  const next = (doc as Record<string, unknown>)[path[0]];
+  if (next === undefined) return [];
+  return valuesAt(next, path.slice(1));
+}
+
+const equal = (a: unknown, b: unknown): boolean =>
+  a === b || (a !== null && b !== null && typeof a === 'object' && JSON.stringify(a) === JSON.stringify(b));
+
+/** A stored value matches a wanted one when it is equal, or an array that holds it. */
+const matchesValue = (stored: unknown, wanted: unknown): boolean =>
+  equal(stored, wanted) || (Array.isArray(stored) && stored.some((item) => equal(item, wanted)));
+
+const compare = (a: unknown, b: unknown): number | undefined =>
+  (typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string')
+    ? a < b
+      ? -1
+      : a > b
+        ? 1
+        : 0
+    : undefined;
+
+function matchesCondition(values: unknown[], condition: unknown): boolean {
+  const isOperatorObject =
+    condition !== null &&
+    typeof condition === 'object' &&
+    !Array.isArray(condition) &&
+    Object.keys(condition).length > 0 &&
+    Object.keys(condition).every((k) => OPERATORS.has(k));
+  if (!isOperatorObject) {
+    if (condition === null) return values.length === 0 || values.some((v) => v === null);
+    return values.some((v) => matchesValue(v, condition));
+  }
+  return Object.entries(condition as Filter).every(([op, arg]) => {
+    switch (op) {
+      case '$in':
+        return values.some((v) => (arg as unknown[]).some((a) => matchesValue(v, a)));
+      case '$nin':
+        return !values.some((v) => (arg as unknown[]).some((a) => matchesValue(v, a)));
+      case '$exists':
+        return Boolean(arg) === values.length > 0;
+      case '$ne':
+        return !values.some((v) => matchesValue(v, arg));
+      default: {
+        const wanted = { $gt: 1, $gte: 0, $lt: -1, $lte: 0 }[op as '$gt'];
+        return values.some((v) => {
+          const c = compare(v, arg);
+          if (c === undefined) return false;
+          return op === '$gte' || op === '$lte'
+            ? c === wanted || c === (op === '$gte' ? 1 : -1)
+            : c === wanted;
+        });
+      }
+    }
+  });
+}
+
+export function matches(doc: unknown, filter: Filter): boolean {
+  return Object.entries(filter).every(([key, condition]) => {
+    if (key === '$or') return (condition as Filter[]).some((f) => matches(doc, f));
+    if (key === '$and') return (condition as Filter[]).every((f) => matches(doc, f));
+    return matchesCondition(valuesAt(doc, key.split('.')), condition);
+  });
+}
+
+/** Sorts like MongoDB for the scalar fields the read side sorts on (absent values first). */
+export function sortBy<T>(docs: T[], sort: Record<string, 1 | -1>): T[] {
+  const keys = Object.entries(sort);
+  return docs.sort((a, b) => {
+    for (const [key, direction] of keys) {
+      const x = valuesAt(a, key.split('.'))[0];
+      const y = valuesAt(b, key.split('.'))[0];
+      if (x === y) continue;
+      if (x === undefined) return -direction;
+      if (y === undefined) return direction;
+      const c = compare(x, y) ?? 0;
+      if (c !== 0) return c * direction;
+    }
+    return 0;
+  });
+}
