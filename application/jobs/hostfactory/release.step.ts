@@ -16,7 +16,7 @@ export class ReleaseStep {
   async run(extra: { machine: MachineView; cause: ReleaseCause; message?: string }[] = []): Promise<number> {
     const machinesView = await this.ctx.machines();
     const due = await machinesView.find({
-      $or: [{ status: 'returning' }, { status: { $in: ['pending', 'running'] }, message: { $exists: true } }],
+      releaseDue: true,
     });
     const work = [
       ...due.map((machine) => ({
