@@ -51,6 +51,8 @@ export class EventStreamController implements OnModuleDestroy {
     const abort = new AbortController();
     const feed = await this.queries.execute(new StreamEventsQuery({ ...query, lastEventId }, abort.signal));
     res.on('close', () => abort.abort());
+    // Gone while the query ran: its close came before anyone listened.
+    if (!res.socket || res.socket.destroyed) abort.abort();
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');

@@ -6,7 +6,8 @@ import { BearerTokenGuard } from '../../api/auth/bearer-token.guard';
 import { HealthController } from '../../api/health/health.controller';
 import { HostFactoryController } from '../../api/hostfactory/host-factory.controller';
 import { ResourcesController } from '../../api/resources/resources.controller';
-import { FEATURE_PROCESSORS } from '../../application/jobs/background-processor';
+import { FEATURE_PROCESSORS, ProcessorSource } from '../../application/jobs/background-processor';
+import { DeliveryManager } from '../../application/jobs/delivery/delivery-manager';
 import { HostFactoryReconciler } from '../../application/jobs/hostfactory/host-factory.reconciler';
 import { ProblemDetailsFilter } from '../../api/problem/problem-details.filter';
 import { TemplatesController } from '../../api/templates/templates.controller';
@@ -18,6 +19,7 @@ import { ListTemplatesHandler } from '../../application/queries/templates/list-t
 import type { AppConfig } from '../config/app-config';
 import type { JsonLogger } from '../logging/json-logger';
 import { coreProviders } from './core.providers';
+import { EVENTS_CONTROLLERS, eventsProviders } from './events.providers';
 import { hostFactoryProviders } from './host-factory.providers';
 import { LifecycleService } from './lifecycle.service';
 
@@ -41,15 +43,17 @@ export class AppModule {
         ProjectionsController,
         HostFactoryController,
         ResourcesController,
+        ...EVENTS_CONTROLLERS,
       ],
       providers: [
         ...coreProviders(config, logger),
         ...handlers,
         ...hostFactoryProviders(config),
+        ...eventsProviders(config),
         {
           provide: FEATURE_PROCESSORS,
-          inject: [HostFactoryReconciler],
-          useFactory: (...sources: HostFactoryReconciler[]) => sources,
+          inject: [HostFactoryReconciler, DeliveryManager],
+          useFactory: (...sources: ProcessorSource[]) => sources,
         },
         LifecycleService,
         { provide: APP_GUARD, useClass: BearerTokenGuard },

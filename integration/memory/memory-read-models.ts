@@ -18,6 +18,7 @@ export class MemoryReadModels implements ReadModels {
   private position = 0;
   private tail?: Promise<void>;
   private timer?: NodeJS.Timeout;
+  private stopped = false;
 
   constructor(
     private readonly db: Db,
@@ -47,8 +48,11 @@ export class MemoryReadModels implements ReadModels {
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops tailing and waits for a tail under way, before the database connection closes. */
+  async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
+    await this.tail;
   }
 
   async view<D extends ReadModelDocument>(projection: string): Promise<ReadModelView<D>> {
@@ -61,7 +65,7 @@ export class MemoryReadModels implements ReadModels {
   /** One tail at a time; a caller arriving mid-tail waits for it and then for one more pass. */
   private catchUp(): Promise<void> {
     const run = async (): Promise<void> => {
-      for (;;) {
+      while (!this.stopped) {
         const batch = await this.store.readAll(this.position, TAIL_BATCH);
         for (const collection of this.collections.values()) collection.apply(batch.events);
         this.position = batch.nextAfter;
@@ -70,9 +74,12 @@ export class MemoryReadModels implements ReadModels {
     };
     const previous = this.tail ?? Promise.resolve();
     const next = previous.then(run, run);
-    this.tail = next.finally(() => {
-      if (this.tail === next) this.tail = undefined;
-    }) as Promise<void>;
+    const settled: Promise<void> = next
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.tail === settled) this.tail = undefined;
+      });
+    this.tail = settled;
     return next;
   }
 

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../../events/domain-event';
+import type { EventTypeDefinition } from '../../events/event-type';
 import { invalid } from '../../shared/domain-error';
 import { attributesOf, FilterExpression, matchesAll, parseFilters } from './event-filter';
 import { parseSink } from './sink-address';
@@ -23,6 +24,10 @@ export interface SubscriptionSpec {
 
 /** Where delivery starts: new events only, the whole log, or the event at a given position onwards. */
 export type StartFrom = 'now' | 'beginning' | number;
+
+/** The event types consumers see: subscriptions, the live stream, the log API and the catalog. */
+export const publicTypesOf = (definitions: readonly EventTypeDefinition[]): ReadonlySet<string> =>
+  new Set(definitions.filter((d) => d.public).map((d) => d.type));
 
 export interface SpecRules {
   allowedHosts: readonly string[];
@@ -100,11 +105,18 @@ export function parseSubscriptionSpec(body: unknown, rules: SpecRules): Subscrip
   return spec;
 }
 
-export function parseStartFrom(raw: unknown, field = 'config.from'): StartFrom {
+/** `config.from` of a new subscription: "now" (the default), "beginning", or the first position wanted. */
+export function parseStartFrom(config: unknown): StartFrom {
+  if (config === undefined) return 'now';
+  if (!isObject(config)) throw invalid('config', 'config must be an object');
+  const raw = config.from;
   if (raw === undefined) return 'now';
   if (raw === 'now' || raw === 'beginning') return raw;
   if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 1) return raw;
-  throw invalid(field, `${field} must be "now", "beginning" or a position (a whole number from 1)`);
+  throw invalid(
+    'config.from',
+    'config.from must be "now", "beginning" or a position (a whole number from 1)',
+  );
 }
 
 /** The checkpoint a new subscription starts at: delivery begins with the event after it. */
