@@ -7,6 +7,7 @@ import { GetAvailableTemplatesQuery } from '../../application/queries/hostfactor
 import { GetRequestStatusQuery } from '../../application/queries/hostfactory/get-request-status.query';
 import { GetReturnRequestsQuery } from '../../application/queries/hostfactory/get-return-requests.query';
 import { Roles } from '../auth/roles.decorator';
+import { HostFactoryMetricsInterceptor } from './host-factory-metrics.interceptor';
 import {
   EmptyDto,
   ListedMachinesDto,
@@ -20,7 +21,7 @@ import { JsonObjectBodyInterceptor } from './json-object-body.interceptor';
 @ApiTags('hostfactory')
 @ApiBearerAuth()
 @Roles('hostfactory')
-@UseInterceptors(JsonObjectBodyInterceptor)
+@UseInterceptors(HostFactoryMetricsInterceptor, JsonObjectBodyInterceptor)
 @Controller('hostfactory')
 export class HostFactoryController {
   constructor(

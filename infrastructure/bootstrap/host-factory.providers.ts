@@ -21,14 +21,17 @@ import { TemplateUsageService } from '../../application/services/template-usage.
 import { HOST_FACTORY_SETTINGS, HostFactorySettings } from '../../application/settings';
 import { CLOUD_PROVIDER } from '../../domain/ports/cloud-provider.port';
 import { MongoMachineSightings } from '../../integration/mongodb/machine-sightings.store';
+import { METRIC, METRICS, MetricsRecorder } from '../../application/ports/metrics.port';
+import { reportAwsCalls } from '../../integration/aws/aws-call-metrics';
 import { AwsCloudProvider } from '../../integration/aws/aws-cloud.provider';
+import { meteredCloudProvider } from '../metrics/metered-cloud-provider';
 import { loadAwsProviderConfig } from '../../integration/aws/aws-provider.config';
 import { SimulatedCloudProvider } from '../../integration/simulated/simulated-cloud.provider';
 import type { AppConfig } from '../config/app-config';
 import { MongoConnection } from '../database/mongo-connection';
 
 /** The Host Factory feature: the five calls, the resource API, the reconciler and the cloud it drives. */
-export const hostFactoryProviders = (config: AppConfig): Provider[] => {
+export const hostFactoryProviders = (config: AppConfig, env: NodeJS.ProcessEnv = process.env): Provider[] => {
   const settings: HostFactorySettings = {
     deploymentId: config.deploymentId,
     reconcileIntervalMs: config.reconcileIntervalMs,
@@ -40,8 +43,8 @@ export const hostFactoryProviders = (config: AppConfig): Provider[] => {
     maxLaunchAttempts: 5,
   };
   return [
+    ...(config.provider === 'aws' ? awsProviders(config, settings, env) : simulatedProviders(config)),
     { provide: HOST_FACTORY_SETTINGS, useValue: settings },
-    ...cloudProviders(config),
     {
       provide: MACHINE_SIGHTINGS,
       inject: [MongoConnection],
@@ -67,31 +70,45 @@ export const hostFactoryProviders = (config: AppConfig): Provider[] => {
   ];
 };
 
-/** OHF_PROVIDER: AWS (awsprov_config.json in HF_PROVIDER_CONFDIR, AWS_REGION, AWS_ENDPOINT_URL) or the simulated cloud. */
-function cloudProviders(config: AppConfig): Provider[] {
-  if (config.provider === 'aws')
-    return [
-      {
-        provide: CLOUD_PROVIDER,
-        useFactory: () =>
-          new AwsCloudProvider({
-            config: loadAwsProviderConfig(process.env, config.providerConfDir),
-            deploymentId: config.deploymentId,
-          }),
+/**
+ * OHF_PROVIDER=aws: awsprov_config.json (in HF_PROVIDER_CONFDIR) and AWS_REGION / AWS_ENDPOINT_URL;
+ * IBM's timeouts there (pending, creation, terminate-on-reclaim) drive the reconciler.
+ */
+function awsProviders(config: AppConfig, settings: HostFactorySettings, env: NodeJS.ProcessEnv): Provider[] {
+  const aws = loadAwsProviderConfig(env, config.providerConfDir);
+  settings.pendingTimeoutSec = aws.instancePendingTimeoutSec;
+  settings.terminateOnReclaim = aws.spotTerminateOnReclaim;
+  settings.strayTimeoutSec = aws.instanceCreationTimeoutMin * 60;
+  return [
+    {
+      provide: CLOUD_PROVIDER,
+      inject: [METRICS],
+      useFactory: (metrics: MetricsRecorder) => {
+        const provider = new AwsCloudProvider({ config: aws, deploymentId: config.deploymentId });
+        reportAwsCalls(provider.clients, (api, outcome, seconds) => {
+          metrics.increment(METRIC.providerCalls, { provider: 'aws', api, outcome });
+          metrics.observe(METRIC.providerCallDuration, { provider: 'aws', api }, seconds);
+        });
+        return provider;
       },
-    ];
+    },
+  ];
+}
+
+/** The default: the built-in simulated cloud, kept in MongoDB, metered at the port. */
+function simulatedProviders(config: AppConfig): Provider[] {
   return [
     {
       provide: SimulatedCloudProvider,
-      inject: [MongoConnection],
-      useFactory: async (mongo: MongoConnection) => {
+      inject: [MongoConnection, METRICS],
+      useFactory: async (mongo: MongoConnection, metrics: MetricsRecorder) => {
         const cloud = new SimulatedCloudProvider(
           mongo.db,
           config.simulatedLaunchDelayMs,
           config.deploymentId,
         );
         await cloud.init();
-        return cloud;
+        return meteredCloudProvider(cloud, metrics);
       },
     },
     { provide: CLOUD_PROVIDER, useExisting: SimulatedCloudProvider },
