@@ -35,11 +35,11 @@ export const hostFactoryProviders = (config: AppConfig, env: NodeJS.ProcessEnv =
   const settings: HostFactorySettings = {
     deploymentId: config.deploymentId,
     reconcileIntervalMs: config.reconcileIntervalMs,
-    pendingTimeoutSec: config.pendingTimeoutSec,
+    pendingTimeoutSec: config.pendingTimeoutSec ?? 180,
     unlistedMachineTimeoutSec: config.unlistedMachineTimeoutSec,
-    strayTimeoutSec: config.strayTimeoutSec,
+    strayTimeoutSec: config.strayTimeoutSec ?? 1800,
     terminateStrays: config.terminateStrays,
-    terminateOnReclaim: config.terminateOnReclaim,
+    terminateOnReclaim: config.terminateOnReclaim ?? true,
     maxLaunchAttempts: 5,
   };
   return [
@@ -76,9 +76,10 @@ export const hostFactoryProviders = (config: AppConfig, env: NodeJS.ProcessEnv =
  */
 function awsProviders(config: AppConfig, settings: HostFactorySettings, env: NodeJS.ProcessEnv): Provider[] {
   const aws = loadAwsProviderConfig(env, config.providerConfDir);
-  settings.pendingTimeoutSec = aws.instancePendingTimeoutSec;
-  settings.terminateOnReclaim = aws.spotTerminateOnReclaim;
-  settings.strayTimeoutSec = aws.instanceCreationTimeoutMin * 60;
+  // What the administrator set for the service wins; IBM's file fills in the rest.
+  settings.pendingTimeoutSec = config.pendingTimeoutSec ?? aws.instancePendingTimeoutSec;
+  settings.terminateOnReclaim = config.terminateOnReclaim ?? aws.spotTerminateOnReclaim;
+  settings.strayTimeoutSec = config.strayTimeoutSec ?? aws.instanceCreationTimeoutMin * 60;
   return [
     {
       provide: CLOUD_PROVIDER,

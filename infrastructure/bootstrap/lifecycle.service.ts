@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { ImportTemplatesCommand } from '../../application/commands/templates/import-templates.command';
 import { BACKGROUND_PROCESSORS, BackgroundProcessor } from '../../application/jobs/background-processor';
 import { READ_MODELS, ReadModels } from '../../application/ports/read-models.port';
+import { CLOUD_PROVIDER, CloudProvider } from '../../domain/ports/cloud-provider.port';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { MongoConnection } from '../database/mongo-connection';
 import { ProcessorSupervisor } from '../leases/processor-supervisor';
@@ -17,6 +18,7 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(BACKGROUND_PROCESSORS) private readonly processors: BackgroundProcessor[],
     private readonly supervisor: ProcessorSupervisor,
     private readonly mongo: MongoConnection,
+    @Inject(CLOUD_PROVIDER) private readonly cloud: CloudProvider & { close?: () => void | Promise<void> },
     @Inject(READ_MODELS) private readonly readModels: ReadModels & { stop?: () => Promise<void> },
     private readonly commands: CommandBus,
     private readonly logger: JsonLogger,
@@ -44,6 +46,7 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationShutdown(): Promise<void> {
     await this.supervisor.stop();
     await this.readModels.stop?.();
+    await this.cloud.close?.();
     await this.mongo.close();
   }
 }

@@ -41,12 +41,15 @@ export interface AppConfig {
   /** Machines Host Factory stopped listing are reaped after this long. */
   unlistedMachineTimeoutSec: number;
   readinessMaxLag: number;
-  pendingTimeoutSec: number;
+  /** Unset: the provider's own setting (AWS_INSTANCE_PENDING_TIMEOUT_SEC), else 180. */
+  pendingTimeoutSec?: number;
   /** Serve queries from an in-process replica of the read models (fast polls) instead of MongoDB. */
   memoryReadModels: boolean;
-  strayTimeoutSec: number;
+  /** Unset: the provider's own setting (INSTANCE_CREATION_TIMEOUT), else 1800. */
+  strayTimeoutSec?: number;
   terminateStrays: boolean;
-  terminateOnReclaim: boolean;
+  /** Unset: the provider's own setting (AWS_SPOT_TERMINATE_ON_RECLAIM), else true. */
+  terminateOnReclaim?: boolean;
   sinkAllowedHosts: string[];
 }
 
@@ -82,6 +85,10 @@ const bool = (src: Source, key: string, fallback: boolean): boolean => {
   if (v === false || v === 'false' || v === '0') return false;
   throw new ConfigError(key, `must be true or false, got ${JSON.stringify(v)}`);
 };
+
+/** A setting with no default of its own: undefined when absent, validated when present. */
+const optional = <T>(src: Source, key: string, read: () => T): T | undefined =>
+  src[key] === undefined || src[key] === '' ? undefined : read();
 
 function parseTokens(src: Source): TokenConfig[] {
   const raw = src.OHF_TOKENS;
@@ -154,11 +161,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     reconcileIntervalMs: int(src, 'OHF_RECONCILE_INTERVAL_MS', 5000, 20, 600_000),
     unlistedMachineTimeoutSec: int(src, 'OHF_UNLISTED_MACHINE_TIMEOUT_SEC', 1800, 1, 30 * 86400),
     readinessMaxLag: int(src, 'OHF_READY_MAX_LAG', 1000, 0, 10_000_000),
-    pendingTimeoutSec: int(src, 'OHF_PENDING_TIMEOUT_SEC', 180, 1, 86400),
+    pendingTimeoutSec: optional(src, 'OHF_PENDING_TIMEOUT_SEC', () =>
+      int(src, 'OHF_PENDING_TIMEOUT_SEC', 180, 1, 86400),
+    ),
     memoryReadModels: bool(src, 'OHF_MEMORY_READ_MODELS', true),
-    strayTimeoutSec: int(src, 'OHF_STRAY_TIMEOUT_SEC', 1800, 1, 30 * 86400),
+    strayTimeoutSec: optional(src, 'OHF_STRAY_TIMEOUT_SEC', () =>
+      int(src, 'OHF_STRAY_TIMEOUT_SEC', 1800, 1, 30 * 86400),
+    ),
     terminateStrays: bool(src, 'OHF_TERMINATE_STRAYS', true),
-    terminateOnReclaim: bool(src, 'OHF_TERMINATE_ON_RECLAIM', true),
+    terminateOnReclaim: optional(src, 'OHF_TERMINATE_ON_RECLAIM', () =>
+      bool(src, 'OHF_TERMINATE_ON_RECLAIM', true),
+    ),
     sinkAllowedHosts: (str(src, 'OHF_SINK_ALLOWED_HOSTS', '') ?? '')
       .split(',')
       .map((h) => h.trim())

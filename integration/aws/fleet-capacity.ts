@@ -13,7 +13,9 @@ const busyFleet = (error: unknown): boolean =>
  * BEFORE they are terminated, with a no-termination excess policy: the fleet then neither
  * replaces them (maintain) nor terminates another instance to meet the lower target. When the
  * target would reach zero the fleet is deleted instead, keeping its instances (TerminateInstances
- * false): it has nothing left to launch, and a deleted fleet cannot replace anything.
+ * false): it has nothing left to launch, and a deleted fleet cannot replace anything. AWS modifies
+ * `maintain` fleets only (ModifyFleet and ModifySpotFleetRequest refuse one-time `request`
+ * fleets): a `request` fleet is left as it is, it never replaces what is terminated.
  */
 export async function lowerFleetTarget(
   ctx: AwsContext,
@@ -37,8 +39,13 @@ export async function lowerFleetTarget(
       ? Math.min(target, Math.max(0, status.onDemandTarget - onDemand))
       : undefined;
 
+  if (target === 0) {
+    if (status.kind === 'ec2-fleet') return deleteEc2Fleets(ctx, [status.id], false);
+    return cancelSpotFleets(ctx, [status.id]);
+  }
+  if (status.type !== 'maintain') return;
+
   if (status.kind === 'ec2-fleet') {
-    if (target === 0) return deleteEc2Fleets(ctx, [status.id], false);
     await ctx.aws.mutate(
       (abortSignal) =>
         ctx.clients.ec2.send(
@@ -57,7 +64,6 @@ export async function lowerFleetTarget(
     );
     return;
   }
-  if (target === 0) return cancelSpotFleets(ctx, [status.id]);
   await ctx.aws.mutate(
     (abortSignal) =>
       ctx.clients.ec2.send(

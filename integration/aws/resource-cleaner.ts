@@ -2,7 +2,11 @@ import {
   DeleteAutoScalingGroupCommand,
   DescribeAutoScalingGroupsCommand,
 } from '@aws-sdk/client-auto-scaling';
-import { DeleteLaunchTemplateCommand, DescribeLaunchTemplatesCommand } from '@aws-sdk/client-ec2';
+import {
+  DeleteLaunchTemplateCommand,
+  DescribeLaunchTemplatesCommand,
+  TerminateInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import { CloudProviderError, ProviderResource, TAG_REQUEST_ID } from '../../domain/ports/cloud-provider.port';
 import { isNotFound } from './aws-error.mapper';
 import type { AwsContext } from './aws-context';
@@ -12,7 +16,7 @@ import { resourceName } from './tags';
 /**
  * Deletes what was made for a request that has nothing left: fleets (keeping any instance,
  * except that AWS only deletes an instant fleet with its instances, so that waits until there
- * are none), Auto Scaling groups once empty (force, so an in-flight activity does not block it),
+ * are none), Auto Scaling groups (force: with any instance they launched on their own),
  * and the launch templates this service made. A template is deleted only when it carries the
  * request's tag, so an administrator's template can never be. Repeating a cleanup is harmless.
  */
@@ -37,10 +41,7 @@ export class ResourceCleaner {
       if (live.length > 0) busy.push(`instances ${live.map((i) => i.InstanceId).join(', ')}`);
       else await deleteInstantFleets(this.ctx, instantFleets);
     }
-    for (const group of ids((r) => r.kind === 'asg')) {
-      if (!(await this.deleteGroupIfEmpty(group))) busy.push(`Auto Scaling group ${group}`);
-    }
-    // A group still holding instances still launches from its template: keep the template too.
+    for (const group of ids((r) => r.kind === 'asg')) await this.deleteGroup(group);
     if (busy.length > 0) {
       throw new CloudProviderError(
         'ResourceInUse',
@@ -54,7 +55,7 @@ export class ResourceCleaner {
     );
   }
 
-  private async deleteGroupIfEmpty(name: string): Promise<boolean> {
+  private async deleteGroup(name: string): Promise<void> {
     const out = await this.ctx.aws.describe((abortSignal) =>
       this.ctx.clients.autoScaling.send(
         new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }),
@@ -64,8 +65,15 @@ export class ResourceCleaner {
       ),
     );
     const group = out.AutoScalingGroups?.[0];
-    if (!group) return true;
-    if ((group.Instances ?? []).some((i) => !/^Terminat/.test(i.LifecycleState ?? ''))) return false;
+    if (!group || group.Status === 'Delete in progress') return;
+    // Cleanup comes once every machine of the request is final: an instance still in the group is
+    // one it launched on its own (it replaced a host terminated outside Host Factory) that nobody
+    // tracks or returns. It goes with the group (terminated here too: scale-in protection keeps it
+    // from a forced delete on some endpoints, and outside a group nothing replaces it).
+    const strays = (group.Instances ?? [])
+      .filter((i) => !/^Terminat/.test(i.LifecycleState ?? ''))
+      .map((i) => i.InstanceId ?? '')
+      .filter(Boolean);
     try {
       await this.ctx.aws.mutate((abortSignal) =>
         this.ctx.clients.autoScaling.send(
@@ -76,7 +84,10 @@ export class ResourceCleaner {
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
-    return true;
+    if (strays.length > 0)
+      await this.ctx.aws.mutate((abortSignal) =>
+        this.ctx.clients.ec2.send(new TerminateInstancesCommand({ InstanceIds: strays }), { abortSignal }),
+      );
   }
 
   private async deleteOwnedTemplates(requestId: string, ownedIds: string[]): Promise<void> {
