@@ -22,8 +22,13 @@ export function duplicateKeyOf(error: unknown): string | undefined {
   if (e?.code !== 11000) return undefined;
   const pattern = e.keyPattern ?? e.err?.keyPattern;
   if (pattern) return Object.keys(pattern)[0];
-  const match = /index: (\w+)/.exec(e.errmsg ?? e.message ?? '');
-  return match?.[1]?.split('_')[0];
+  // Without a key pattern (bulk write errors of some servers), the message names the key:
+  // `index: _id_ dup key: { _id: 1 }`. The first key field says which index refused the write.
+  const message = e.errmsg ?? e.message ?? '';
+  const field = /dup key: \{\s*"?([\w.]+)"?\s*:/.exec(message)?.[1];
+  if (field) return field;
+  const index = /index: (\w+)/.exec(message)?.[1];
+  return index === '_id_' ? '_id' : index?.split('_')[0];
 }
 
 /** How far an ordered insertMany got, and what stopped it. */

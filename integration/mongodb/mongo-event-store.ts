@@ -6,6 +6,7 @@ import {
   AppendRequest,
   AppendResult,
   EventStore,
+  ExpectedVersion,
   ReadBatch,
   WrongExpectedVersionError,
 } from '../../domain/repositories/event-store.port';
@@ -52,8 +53,8 @@ export class MongoEventStore implements EventStore {
     if (request.events.length === 0) throw new Error(`append to ${request.streamId} with no events`);
     const commitId = request.commitId ?? randomUUID();
     for (let attempt = 0; ; attempt++) {
-      const current = await this.streamVersion(request.streamId);
       const expected = request.expectedVersion;
+      const current = await this.versionFor(request.streamId, expected, attempt);
       const versionMatches =
         expected === 'any' || (expected === 'no-stream' ? current === 0 : expected === current);
       if (!versionMatches) {
@@ -180,18 +181,21 @@ export class MongoEventStore implements EventStore {
   async readAll(after: number, limit: number): Promise<ReadBatch> {
     const events: RecordedEvent[] = [];
     let cursorAfter = after;
+    // A commit holds at least one event: asking for as many commits as events are missing reads
+    // a batch in one query (streamed in server batches), and a second only after multi-event commits.
     while (events.length < limit) {
+      const wanted = Math.max(1, limit - events.length);
       const docs = await this.commits
         .find({ last: { $gt: cursorAfter } })
         .sort({ last: 1 })
-        .limit(Math.min(1000, Math.max(1, limit - events.length)))
+        .limit(wanted)
+        .batchSize(Math.min(wanted, 10_000))
         .toArray();
-      if (docs.length === 0) break;
       for (const doc of docs) {
         for (const event of this.recorded(doc)) if (event.position > after) events.push(event);
         cursorAfter = doc.last;
       }
-      if (docs.length < Math.min(1000, limit)) break;
+      if (docs.length < wanted) break;
     }
     const nextAfter = events.length ? events[events.length - 1].position : after;
     return { events, nextAfter };
@@ -206,10 +210,24 @@ export class MongoEventStore implements EventStore {
     return doc?.last ?? 0;
   }
 
+  /**
+   * The stream version to check an append against. Where what this process wrote last settles it,
+   * the database is not asked: the unique (stream, versions) index refuses the append anyway if
+   * someone else has written to the stream meanwhile, and the retry or the error then reads it.
+   */
+  private async versionFor(streamId: string, expected: ExpectedVersion, attempt: number): Promise<number> {
+    const known = this.recentHeads.get(streamId);
+    const fresh = expected === 'no-stream' || expected === 0;
+    if (attempt === 0 && fresh && known === undefined) return 0;
+    if (attempt === 0 && known !== undefined && (expected === 'any' || expected === known)) return known;
+    return this.streamVersion(streamId);
+  }
+
   private async streamVersion(streamId: string): Promise<number> {
+    // Backwards on the (stream, versions) index: one key read, however long the stream.
     const [doc] = await this.commits
       .find({ stream: streamId }, { projection: { versions: 1 } })
-      .sort({ _id: -1 })
+      .sort({ versions: -1 })
       .limit(1)
       .toArray();
     return doc ? doc.versions[doc.versions.length - 1] : 0;

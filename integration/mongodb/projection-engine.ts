@@ -1,15 +1,44 @@
 import type { Db } from 'mongodb';
-import type { EventStore } from '../../domain/repositories/event-store.port';
+import type { EventStore, ReadBatch } from '../../domain/repositories/event-store.port';
 import type { BackgroundProcessor } from '../../application/jobs/background-processor';
 import type { ProjectionDefinition } from '../../application/projections/projection';
 import type { ProjectionAdmin, ProjectionStatus } from '../../application/ports/read-models.port';
-import { applyBatch } from './projection-writer';
+import { applyBatch, DocumentCache } from './projection-writer';
 import { ProjectionMeta, ProjectionMetaStore } from './projection-meta.store';
 
 const LIVE_BATCH = 2000;
-const REBUILD_BATCH = 10000;
+/**
+ * A rebuild, or a projection catching up, writes what its cache gathered and saves its checkpoint
+ * after this many events or this long (and when it reaches the head).
+ */
+const SAVE_EVENTS = 100_000;
+const SAVE_MS = 5_000;
 /** A replaced collection is dropped this long after the switch, so no query is cut off mid-read. */
 const RETIRE_AFTER_MS = 30_000;
+
+/**
+ * What the instance running a projection keeps for one collection it writes (the live one, or a
+ * rebuild's): the documents it wrote last, and the next batch of the log, read while the current
+ * one is being applied. Both belong to a collection at a checkpoint and are dropped when the
+ * database says otherwise (another instance ran the projection meanwhile, or a batch failed).
+ */
+interface Lane {
+  collection: string;
+  /** Applied up to here (in the collection, or for a rebuild possibly only in the cache). */
+  checkpoint: number;
+  /** The checkpoint the database has for this collection. */
+  saved: number;
+  savedAt: number;
+  cache: DocumentCache;
+  ahead?: { after: number; limit: number; batch: Promise<ReadBatch> };
+}
+
+export interface ProjectionEngineOptions {
+  /** Read-model documents each projection keeps in memory between batches (default 20,000). */
+  cacheCapacity?: number;
+  /** Events per batch for a rebuild, and the most a projection catching up reads at once (10,000). */
+  bigBatch?: number;
+}
 
 interface Local {
   checkpoint: number;
@@ -17,6 +46,9 @@ interface Local {
   lastRunAt: number;
   waiters: { position: number; resolve: () => void }[];
   wake?: () => void;
+  live?: Lane;
+  rebuild?: Lane;
+  liveBatch: number;
 }
 
 /**
@@ -33,6 +65,7 @@ export class ProjectionEngine implements ProjectionAdmin {
     private readonly db: Db,
     private readonly store: EventStore,
     definitions: readonly ProjectionDefinition[],
+    private readonly options: ProjectionEngineOptions = {},
   ) {
     this.meta = new ProjectionMetaStore(db);
     this.byName = new Map(definitions.map((d) => [d.name, d]));
@@ -68,26 +101,86 @@ export class ProjectionEngine implements ProjectionAdmin {
   async runOnce(name: string): Promise<boolean> {
     const definition = this.byName.get(name);
     if (!definition) throw new Error(`unknown projection ${name}`);
+    const local = this.localOf(name);
+    try {
+      return await this.step(definition, local);
+    } catch (error) {
+      // What this instance kept may no longer match the database: start again from what it says.
+      local.live = local.rebuild = undefined;
+      throw error;
+    }
+  }
+
+  private async step(definition: ProjectionDefinition, local: Local): Promise<boolean> {
+    const name = definition.name;
     let meta = (await this.meta.get(name)) ?? (await this.meta.ensure(name));
     if (meta.replayRequestedAt && !meta.rebuild) meta = await this.startRebuild(definition, meta);
 
-    const live = await this.store.readAll(meta.checkpoint, LIVE_BATCH);
-    if (live.events.length) {
-      await applyBatch(definition, this.db.collection(meta.collection), live.events);
+    const lane = (local.live = this.lane(local.live, meta.collection, meta.checkpoint, false));
+    const size = local.liveBatch;
+    const { batch: live, full, early } = await this.nextBatch(lane, size);
+    // Far behind, batches grow and changes gather in the cache, written now and then as in a
+    // rebuild; at the head batches stay small and are written at once, so queries wait little.
+    local.liveBatch = full ? Math.min(size * 2, this.bigBatch) : Math.min(LIVE_BATCH, this.bigBatch);
+    const target = this.db.collection(meta.collection);
+    await applyBatch(definition, target, live.events, lane.cache, full);
+    lane.checkpoint = live.nextAfter;
+    if (lane.checkpoint > lane.saved && (!full || this.saveDue(lane))) {
+      await lane.cache.flush(target);
       await this.meta.collection.updateOne(
         { _id: name, collection: meta.collection },
-        { $max: { checkpoint: live.nextAfter }, $set: { updatedAt: new Date() }, $unset: { lastError: '' } },
+        { $max: { checkpoint: lane.checkpoint }, $set: { updatedAt: new Date() }, $unset: { lastError: '' } },
       );
-      meta = { ...meta, checkpoint: live.nextAfter };
+      meta = { ...meta, checkpoint: lane.checkpoint };
+      Object.assign(lane, { saved: lane.checkpoint, savedAt: Date.now() });
     }
-    let more = live.events.length === LIVE_BATCH;
+    // A batch read ahead may predate the latest appends: look again at once rather than idle.
+    let more = full || early;
     if (meta.rebuild) {
-      meta = await this.rebuildSlice(definition, meta);
+      meta = await this.rebuildSlice(definition, meta, local);
       more = more || meta.rebuild !== undefined;
     }
     await this.dropRetired(meta);
     this.advanced(name, meta);
     return more;
+  }
+
+  private get bigBatch(): number {
+    return this.options.bigBatch ?? 10_000;
+  }
+
+  /** The lane for a collection at a saved checkpoint: the one kept when it still matches, else a new one. */
+  private lane(kept: Lane | undefined, collection: string, saved: number, empty: boolean): Lane {
+    if (kept && kept.collection === collection && kept.saved === saved) return kept;
+    const capacity = this.options.cacheCapacity ?? 20_000;
+    const cache = new DocumentCache(empty, capacity, this.db.bsonOptions.ignoreUndefined);
+    return { collection, checkpoint: saved, saved, savedAt: Date.now(), cache };
+  }
+
+  private saveDue(lane: Lane): boolean {
+    return lane.checkpoint - lane.saved >= SAVE_EVENTS || Date.now() - lane.savedAt >= SAVE_MS;
+  }
+
+  /**
+   * The batch after the lane's checkpoint (full: as long as asked for, so more is waiting); when it
+   * is full, the next one is read while this one is applied.
+   */
+  private async nextBatch(
+    lane: Lane,
+    limit: number,
+  ): Promise<{ batch: ReadBatch; full: boolean; early: boolean }> {
+    const ahead = lane.ahead?.after === lane.checkpoint ? lane.ahead : undefined;
+    lane.ahead = undefined;
+    const early = ahead ? await ahead.batch.catch(() => undefined) : undefined;
+    const asked = early ? ahead!.limit : limit;
+    const batch = early ?? (await this.store.readAll(lane.checkpoint, limit));
+    const full = batch.events.length >= asked;
+    if (full) {
+      const next = this.store.readAll(batch.nextAfter, limit);
+      next.catch(() => undefined);
+      lane.ahead = { after: batch.nextAfter, limit, batch: next };
+    }
+    return { batch, full, early: early !== undefined };
   }
 
   private async startRebuild(
@@ -117,12 +210,26 @@ export class ProjectionEngine implements ProjectionAdmin {
   private async rebuildSlice(
     definition: ProjectionDefinition,
     meta: ProjectionMeta,
+    local: Local,
   ): Promise<ProjectionMeta> {
     const rebuild = meta.rebuild!;
-    const batch = await this.store.readAll(rebuild.checkpoint, REBUILD_BATCH);
-    await applyBatch(definition, this.db.collection(rebuild.collection), batch.events);
-    const checkpoint = batch.nextAfter;
-    if (checkpoint < meta.checkpoint) {
+    // A rebuild starts from an empty collection: until its cache overflows, nothing is read back.
+    const lane = (local.rebuild = this.lane(
+      local.rebuild,
+      rebuild.collection,
+      rebuild.checkpoint,
+      rebuild.checkpoint === 0,
+    ));
+    const target = this.db.collection(rebuild.collection);
+    const { batch } = await this.nextBatch(lane, this.bigBatch);
+    await applyBatch(definition, target, batch.events, lane.cache, true);
+    const checkpoint = (lane.checkpoint = batch.nextAfter);
+    const caughtUp = checkpoint >= meta.checkpoint;
+    if (!caughtUp && !this.saveDue(lane)) return meta;
+    // What the cache holds is written before the checkpoint that covers it is saved.
+    await lane.cache.flush(target);
+    Object.assign(lane, { saved: checkpoint, savedAt: Date.now() });
+    if (!caughtUp) {
       await this.meta.collection.updateOne({ _id: meta._id }, { $set: { 'rebuild.checkpoint': checkpoint } });
       return { ...meta, rebuild: { ...rebuild, checkpoint } };
     }
@@ -141,6 +248,9 @@ export class ProjectionEngine implements ProjectionAdmin {
         $unset: { rebuild: '' },
       },
     );
+    // The rebuilt documents, still in memory, serve the live lane from here on.
+    local.live = lane;
+    local.rebuild = undefined;
     return {
       ...meta,
       collection: rebuild.collection,
@@ -169,7 +279,7 @@ export class ProjectionEngine implements ProjectionAdmin {
   private localOf(name: string): Local {
     let local = this.local.get(name);
     if (!local) {
-      local = { checkpoint: 0, collection: '', lastRunAt: 0, waiters: [] };
+      local = { checkpoint: 0, collection: '', lastRunAt: 0, waiters: [], liveBatch: LIVE_BATCH };
       this.local.set(name, local);
     }
     return local;

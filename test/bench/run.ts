@@ -20,7 +20,9 @@ async function load(): Promise<Bench[]> {
 async function main(): Promise<void> {
   useSharedMongodWhereThere();
   const only = process.argv[2];
-  console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+  console.log(
+    `machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+  );
   for (const bench of await load()) {
     if (only && !bench.title.includes(only)) continue;
     console.log(`\n## ${bench.title}`);

@@ -113,9 +113,17 @@ describe('MongoEventStore', () => {
       upcast: (data) => ({ ...(data as object), upgraded: true }),
     });
     const upcasting = new MongoEventStore(env.db, registry, SOURCE, 'http://127.0.0.1:8080/v1/events/types');
-    const stored = await store.append({ streamId: 'thing-old', events: [ev(7)], expectedVersion: 'no-stream' });
+    const stored = await store.append({
+      streamId: 'thing-old',
+      events: [ev(7)],
+      expectedVersion: 'no-stream',
+    });
     const [read] = await upcasting.readStream('thing-old');
-    expect(read).toMatchObject({ type: 'io.openhostfactory.test.happened.v2', data: { n: 7, upgraded: true }, id: stored.events[0].id });
+    expect(read).toMatchObject({
+      type: 'io.openhostfactory.test.happened.v2',
+      data: { n: 7, upgraded: true },
+      id: stored.events[0].id,
+    });
     expect(read.position).toBe(stored.firstPosition);
   });
 });

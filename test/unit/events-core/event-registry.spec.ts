@@ -14,7 +14,8 @@ describe('EventRegistry', () => {
   it('registers every event type of the service once, each with a versioned reverse-DNS type', () => {
     const registry = buildEventRegistry();
     expect(registry.all()).toHaveLength(ALL_EVENT_TYPES.length);
-    for (const def of registry.all()) expect(def.type).toMatch(/^io\.openhostfactory\.[a-z-]+(\.[a-z-]+)+\.v\d+$/);
+    for (const def of registry.all())
+      expect(def.type).toMatch(/^io\.openhostfactory\.[a-z-]+(\.[a-z-]+)+\.v\d+$/);
   });
 
   it('refuses two different definitions under one type name', () => {
@@ -25,7 +26,11 @@ describe('EventRegistry', () => {
   it('given events stored under older types, when read, then the upcaster chain brings them to the current type', () => {
     const registry = new EventRegistry()
       .register(V2)
-      .registerUpcaster({ fromType: 'io.openhostfactory.test.named.v0', toType: 'io.openhostfactory.test.named.v1', upcast: (d) => ({ ...(d as object), size: 0 }) })
+      .registerUpcaster({
+        fromType: 'io.openhostfactory.test.named.v0',
+        toType: 'io.openhostfactory.test.named.v1',
+        upcast: (d) => ({ ...(d as object), size: 0 }),
+      })
       .registerUpcaster({
         fromType: 'io.openhostfactory.test.named.v1',
         toType: V2.type,
@@ -34,8 +39,14 @@ describe('EventRegistry', () => {
           return { ...rest, fullName: name };
         },
       });
-    expect(registry.upcast('io.openhostfactory.test.named.v0', { name: 'x' })).toEqual({ type: V2.type, data: { fullName: 'x', size: 0 } });
-    expect(registry.upcast(V2.type, { fullName: 'y', size: 2 })).toEqual({ type: V2.type, data: { fullName: 'y', size: 2 } });
+    expect(registry.upcast('io.openhostfactory.test.named.v0', { name: 'x' })).toEqual({
+      type: V2.type,
+      data: { fullName: 'x', size: 0 },
+    });
+    expect(registry.upcast(V2.type, { fullName: 'y', size: 2 })).toEqual({
+      type: V2.type,
+      data: { fullName: 'y', size: 2 },
+    });
   });
 
   it('stops a cyclic upcaster chain instead of looping', () => {
