@@ -46,7 +46,7 @@ unit: install
 test: lint typecheck arch unit
 
 bench: build
-	node -r @swc-node/register test/bench/run.ts
+	node -r @swc-node/register test/bench/run.ts $(ONLY)
 
 clean:
 	rm -rf dist .data coverage

@@ -11,28 +11,12 @@
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { AwsService, HfRequest, motoTemplate, sleep } from '../e2e/aws/support/aws-service';
+import { BenchRow, ensureMongo } from './bench-mongo';
 
 const REQUESTS = 10;
 const MACHINES = 50;
 const RECONCILE_INTERVAL_MS = 1000;
 const TEMPLATES = ['bench-run-instances', 'bench-ec2-fleet'];
-
-export interface BenchRow {
-  name: string;
-  value: string;
-}
-
-async function ensureMongo(): Promise<() => Promise<void>> {
-  if (process.env.OHF_TEST_MONGODB_URI) return async () => undefined;
-  const { useSharedMongodWhereThere } = await import('../support/global-setup');
-  const { MongoMemoryServer } = await import('mongodb-memory-server-core');
-  useSharedMongodWhereThere();
-  const server = await MongoMemoryServer.create();
-  process.env.OHF_TEST_MONGODB_URI = server.getUri();
-  return async () => {
-    await server.stop();
-  };
-}
 
 /** Polls getRequestStatus (all ids in one call, as HF does) until none is `running`. */
 async function untilDone(aws: AwsService, ids: string[], timeoutMs: number): Promise<HfRequest[]> {
@@ -102,15 +86,3 @@ export async function benchAwsFlow(): Promise<BenchRow[]> {
     await stopMongo();
   }
 }
-
-if (require.main === module)
-  void benchAwsFlow()
-    .then((rows) => {
-      const width = Math.max(...rows.map((r) => r.name.length));
-      for (const row of rows) console.log(`| ${row.name.padEnd(width)} | ${row.value} |`);
-      process.exit(0);
-    })
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });

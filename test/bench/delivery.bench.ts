@@ -5,11 +5,11 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { MongoMemoryServer } from 'mongodb-memory-server-core';
 import { EVENT_STORE, EventStore } from '../../domain/repositories/event-store.port';
 import { TemplateDefined } from '../../domain/events/template/template.events';
 import { TestSink } from '../support/http-sink';
 import { startService, TestService } from '../support/service';
+import { ensureMongo } from './bench-mongo';
 
 const BACKLOG = 5000;
 const LIVE = 300;
@@ -108,8 +108,7 @@ async function latency(service: TestService, store: EventStore): Promise<Row[]> 
 }
 
 export async function benchDelivery(): Promise<Row[]> {
-  const mongod = process.env.OHF_TEST_MONGODB_URI ? undefined : await MongoMemoryServer.create();
-  if (mongod) process.env.OHF_TEST_MONGODB_URI = mongod.getUri();
+  const stopMongo = await ensureMongo();
   const service = await startService({ env: { OHF_DELIVERY_DISCOVER_MS: '50' } });
   try {
     const store = service.get<EventStore>(EVENT_STORE);
@@ -122,9 +121,6 @@ export async function benchDelivery(): Promise<Row[]> {
     ];
   } finally {
     await service.destroy();
-    if (mongod) {
-      delete process.env.OHF_TEST_MONGODB_URI;
-      await mongod.stop();
-    }
+    await stopMongo();
   }
 }

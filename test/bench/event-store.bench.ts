@@ -17,7 +17,7 @@ import { COMMITS_COLLECTION, MongoEventStore } from '../../integration/mongodb/m
 import { ProjectionEngine } from '../../integration/mongodb/projection-engine';
 import { PROJECTIONS_COLLECTION } from '../../integration/mongodb/projection-meta.store';
 import { useSharedMongodWhereThere } from '../support/global-setup';
-import type { BenchRow } from './run';
+import type { BenchRow } from './bench-mongo';
 
 const LATENCY_APPENDS = 3000;
 const THROUGHPUT_APPENDS = 30_000;

@@ -6,17 +6,13 @@
  */
 import 'reflect-metadata';
 import { HostFactoryHarness } from '../fixtures/hostfactory/hf-harness';
+import { BenchRow, ensureMongo } from './bench-mongo';
 
 const REQUESTS = 100;
 const MACHINES = 50;
 const CLIENTS = 16;
 const CALLS_PER_CLIENT = 150;
 const TEMPLATE = 'Bench-Template';
-
-export interface BenchRow {
-  name: string;
-  value: string;
-}
 
 const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -48,18 +44,6 @@ async function post(
   if (response.status !== 200)
     throw new Error(`${operation}: HTTP ${response.status} ${JSON.stringify(answer)}`);
   return answer;
-}
-
-async function ensureMongo(): Promise<() => Promise<void>> {
-  if (process.env.OHF_TEST_MONGODB_URI) return async () => undefined;
-  const { useSharedMongodWhereThere } = await import('../support/global-setup');
-  const { MongoMemoryServer } = await import('mongodb-memory-server-core');
-  useSharedMongodWhereThere();
-  const server = await MongoMemoryServer.create();
-  process.env.OHF_TEST_MONGODB_URI = server.getUri();
-  return async () => {
-    await server.stop();
-  };
 }
 
 export async function benchHostFactory(): Promise<BenchRow[]> {
@@ -163,15 +147,3 @@ export async function benchHostFactory(): Promise<BenchRow[]> {
     await stopMongo();
   }
 }
-
-if (require.main === module)
-  void benchHostFactory()
-    .then((rows) => {
-      const width = Math.max(...rows.map((r) => r.name.length));
-      for (const row of rows) console.log(`| ${row.name.padEnd(width)} | ${row.value} |`);
-      process.exit(0);
-    })
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
