@@ -10,7 +10,7 @@ ifneq ($(SHARED_MONGOD),)
 endif
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
 .PHONY: help install build run test lint typecheck arch unit bench clean
