@@ -95,6 +95,12 @@ describe('several instances on one database', () => {
     }, 4 * TTL_MS);
     const takeoverMs = Date.now() - killedAt;
     expect(takeoverMs).toBeLessThan(4 * TTL_MS);
+    // The log line follows the lease update; give the pipe a moment to carry it.
+    const wanted = JSON.stringify([...names].sort());
+    await eventually(
+      async () => (JSON.stringify(taken(survivor).sort()) === wanted ? true : undefined),
+      2000,
+    ).catch(() => undefined);
     expect(taken(survivor).sort()).toEqual([...names].sort());
 
     // The survivor now runs the projections: its reads see its writes.
