@@ -69,21 +69,36 @@ function matchesCondition(values: unknown[], condition: unknown): boolean {
   });
 }
 
-export function matches(doc: unknown, filter: Filter): boolean {
-  return Object.entries(filter).every(([key, condition]) => {
-    if (key === '$or') return (condition as Filter[]).some((f) => matches(doc, f));
-    if (key === '$and') return (condition as Filter[]).every((f) => matches(doc, f));
-    return matchesCondition(valuesAt(doc, key.split('.')), condition);
+type Predicate = (doc: unknown) => boolean;
+
+/** Turns a filter into a predicate once, so a query over many documents splits no path twice. */
+export function compile(filter: Filter): Predicate {
+  const parts: Predicate[] = Object.entries(filter).map(([key, condition]) => {
+    if (key === '$or') {
+      const any = (condition as Filter[]).map(compile);
+      return (doc) => any.some((p) => p(doc));
+    }
+    if (key === '$and') {
+      const all = (condition as Filter[]).map(compile);
+      return (doc) => all.every((p) => p(doc));
+    }
+    const path = key.split('.');
+    return (doc) => matchesCondition(valuesAt(doc, path), condition);
   });
+  return (doc) => parts.every((p) => p(doc));
+}
+
+export function matches(doc: unknown, filter: Filter): boolean {
+  return compile(filter)(doc);
 }
 
 /** Sorts like MongoDB for the scalar fields the read side sorts on (absent values first). */
 export function sortBy<T>(docs: T[], sort: Record<string, 1 | -1>): T[] {
-  const keys = Object.entries(sort);
-  return docs.sort((a, b) => {
-    for (const [key, direction] of keys) {
-      const x = valuesAt(a, key.split('.'))[0];
-      const y = valuesAt(b, key.split('.'))[0];
+  const keys = Object.entries(sort).map(([key, direction]) => ({ path: key.split('.'), direction }));
+  const keyed = docs.map((doc) => ({ doc, values: keys.map((k) => valuesAt(doc, k.path)[0]) }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < keys.length; i++) {
+      const [x, y, direction] = [a.values[i], b.values[i], keys[i].direction];
       if (x === y) continue;
       if (x === undefined) return -direction;
       if (y === undefined) return direction;
@@ -92,4 +107,5 @@ export function sortBy<T>(docs: T[], sort: Record<string, 1 | -1>): T[] {
     }
     return 0;
   });
+  return keyed.map((k) => k.doc);
 }

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../../domain/events/domain-event';
 import type { ProjectionDefinition, ReadModelDocument } from '../../application/projections/projection';
 import type { ReadFilter, ReadModelView, ReadOptions } from '../../application/ports/read-models.port';
-import { matches, sortBy } from './document-matcher';
+import { compile, sortBy } from './document-matcher';
 
 type Doc = ReadModelDocument & Record<string, unknown>;
 
@@ -48,22 +48,21 @@ export class MemoryCollection implements ReadModelView<ReadModelDocument> {
     }
   }
 
+  /** Documents are frozen when stored: a caller can read them without a copy but never change them. */
   async find(filter: ReadFilter, options: ReadOptions = {}): Promise<ReadModelDocument[]> {
-    let found = this.candidates(filter).filter((doc) => matches(doc, filter));
+    let found = this.candidates(filter).filter(compile(filter));
     if (options.sort) found = sortBy(found, options.sort);
     if (options.skip) found = found.slice(options.skip);
     if (options.limit) found = found.slice(0, options.limit);
-    // Copies: a caller changing what it got must not change the read model.
-    return found.map((doc) => ({ ...doc }));
+    return found;
   }
 
   async findOne(filter: ReadFilter): Promise<ReadModelDocument | undefined> {
-    const doc = this.candidates(filter).find((d) => matches(d, filter));
-    return doc ? { ...doc } : undefined;
+    return this.candidates(filter).find(compile(filter));
   }
 
   async count(filter: ReadFilter): Promise<number> {
-    return this.candidates(filter).filter((doc) => matches(doc, filter)).length;
+    return this.candidates(filter).filter(compile(filter)).length;
   }
 
   /** The documents a filter can match: by id or through an index where it allows, else all. */
@@ -95,7 +94,7 @@ export class MemoryCollection implements ReadModelView<ReadModelDocument> {
 
   private put(doc: Doc, position: number): void {
     this.remove(doc._id);
-    this.docs.set(doc._id, doc);
+    this.docs.set(doc._id, deepFreeze(doc));
     this.positions.set(doc._id, position);
     for (const [field, index] of this.indexes) {
       const value = doc[field];
@@ -117,4 +116,12 @@ export class MemoryCollection implements ReadModelView<ReadModelDocument> {
     }
     this.docs.delete(id);
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }

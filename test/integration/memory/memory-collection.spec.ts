@@ -131,9 +131,12 @@ describe('MemoryCollection answers the read side filters exactly as MongoDB does
     );
   });
 
-  it('hands out copies: changing an answer does not change the read model', async () => {
+  it('hands out documents no caller can change', async () => {
     const [doc] = await memory.find({ _id: 'a' });
-    (doc as Document).status = 'changed';
+    expect(() => {
+      (doc as Document).status = 'changed';
+    }).toThrow(TypeError);
+    expect(Object.isFrozen((await memory.findOne({ _id: 'r1' }))?.['resources' as never])).toBe(true);
     expect((await memory.findOne({ _id: 'a' }))?.['status' as never]).toBe('running');
   });
 });
