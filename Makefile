@@ -24,8 +24,11 @@ install: node_modules/.installed
 build: install
 	npx tsc -p tsconfig.build.json
 
+# A 32 MB young generation: fewer, shorter GC pauses while Host Factory polls.
+NODE_FLAGS ?= --max-semi-space-size=32
+
 run: build
-	node dist/infrastructure/bootstrap/main.js
+	node $(NODE_FLAGS) dist/infrastructure/bootstrap/main.js
 
 lint: install
 	npx eslint .

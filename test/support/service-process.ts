@@ -7,6 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
 
+/** The node flags `make run` starts the service with (see the Makefile), so tests and benches run it alike. */
+const SERVICE_NODE_FLAGS = ['--max-semi-space-size=32'];
+
 export const REPO_ROOT = resolve(__dirname, '../..');
 
 export function testMongoUri(): string {
@@ -61,21 +64,25 @@ export class ServiceProcess {
 
   private launch(): Promise<void> {
     this.starts++;
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'infrastructure/bootstrap/main.ts'], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        MONGODB_URI: testMongoUri(),
-        PORT: '0',
-        ...FAST_ENV,
-        ...this.env,
-        // The "listening" line that gives the port is an info entry.
-        LOG_LEVEL: 'info',
-        OHF_DB_NAME: this.dbName,
-        OHF_INSTANCE_ID: `${this.dbName}-${this.starts}`,
+    const child = spawn(
+      process.execPath,
+      [...SERVICE_NODE_FLAGS, '-r', '@swc-node/register', 'infrastructure/bootstrap/main.ts'],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          MONGODB_URI: testMongoUri(),
+          PORT: '0',
+          ...FAST_ENV,
+          ...this.env,
+          // The "listening" line that gives the port is an info entry.
+          LOG_LEVEL: 'info',
+          OHF_DB_NAME: this.dbName,
+          OHF_INSTANCE_ID: `${this.dbName}-${this.starts}`,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     this.child = child;
     this.urlOf = undefined;
     this.exit = new Promise((done) => child.on('exit', (code, signal) => done(code ?? signal ?? -1)));
