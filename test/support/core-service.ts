@@ -15,6 +15,7 @@ import { createApp } from '../../infrastructure/bootstrap/create-app';
 import { loadConfig } from '../../infrastructure/config/app-config';
 import { MongoConnection } from '../../infrastructure/database/mongo-connection';
 import { JsonLogger } from '../../infrastructure/logging/json-logger';
+import { eventually as waitFor } from './eventually';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
 
@@ -166,20 +167,12 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
   };
 }
 
-/** Polls until `check` returns a value (not undefined) or the time is up. */
-export async function eventually<T>(
+/** `eventually` without a description, as the core tests call it. */
+export const eventually = <T>(
   check: () => Promise<T | undefined>,
   timeoutMs = 20_000,
   everyMs = 25,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+): Promise<T> => waitFor('condition', check, timeoutMs, everyMs);
 
 export interface HttpAnswer<T = unknown> {
   status: number;

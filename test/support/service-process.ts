@@ -6,6 +6,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
+import { eventually, sleep } from './eventually';
+
+export { eventually, sleep };
 
 /** The node flags `make run` starts the service with (see the Makefile), so tests and benches run it alike. */
 const SERVICE_NODE_FLAGS = ['--max-semi-space-size=32'];
@@ -178,21 +181,5 @@ export async function withDb<T>(name: string, work: (db: import('mongodb').Db) =
     return await work(client.db(name));
   } finally {
     await client.close();
-  }
-}
-
-/** Polls until `check` gives a value (not undefined) or the deadline passes. */
-export async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-  everyMs = 50,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, everyMs));
   }
 }

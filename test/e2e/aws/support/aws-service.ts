@@ -20,6 +20,9 @@ import { assertConforms, HfAnswerKind } from '../../../fixtures/hostfactory/host
 import { MotoServer, startMoto } from '../../../support/moto';
 import { ServiceProcess } from '../../../support/service-process';
 import { AwsGate, startAwsGate } from './aws-gate';
+import { eventually, sleep } from '../../../support/eventually';
+
+export { eventually, sleep };
 
 export const REGION = 'us-east-1';
 export const FLEET_ROLE = 'arn:aws:iam::123456789012:role/aws-ec2-spot-fleet-tagging-role';
@@ -219,24 +222,6 @@ export class AwsService {
 }
 
 export const LIVE = ['pending', 'running', 'stopping', 'stopped', 'shutting-down'];
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until `check` gives a value (not undefined) or the deadline passes; says what was last seen. */
-export async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-  everyMs = 200,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(everyMs);
-  }
-}
 
 /** moto's default VPC subnets (two zones) and one of its Linux images. */
 async function motoNetwork(endpoint: string): Promise<MotoNetwork> {
