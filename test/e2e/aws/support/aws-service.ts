@@ -21,6 +21,7 @@ import { MotoServer, startMoto } from '../../../support/moto';
 import { ServiceProcess } from '../../../support/service-process';
 import { AwsGate, startAwsGate } from './aws-gate';
 import { eventually, sleep } from '../../../support/eventually';
+import type { HfMachine, HfRequest, HfReturnEntry } from '../../../fixtures/hostfactory/hf-harness';
 
 export { eventually, sleep };
 
@@ -32,29 +33,7 @@ export interface MotoNetwork {
   imageId: string;
 }
 
-export interface HfMachine {
-  machineId: string;
-  name: string;
-  result: 'executing' | 'succeed' | 'fail';
-  status?: string;
-  privateIpAddress: string;
-  publicIpAddress?: string;
-  launchtime: number;
-  message?: string;
-}
-
-export interface HfRequest {
-  requestId: string;
-  status: 'running' | 'complete' | 'complete_with_error';
-  message: string;
-  machines: HfMachine[];
-}
-
-export interface HfReturnEntry {
-  machine: string;
-  machineId: string;
-  gracePeriod: number;
-}
+export type { HfMachine, HfRequest, HfReturnEntry };
 
 /** A template as awsprov_templates.json has it, on moto's subnets and image. */
 export function motoTemplate(
