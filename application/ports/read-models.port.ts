@@ -15,12 +15,19 @@ export interface ReadModelView<D extends ReadModelDocument> {
   count(filter: ReadFilter): Promise<number>;
 }
 
+/**
+ * `own-writes`: everything this process wrote (read-your-writes: a query right after a command sees
+ * the command's effect). `log-head`: everything any instance wrote up to now, for decisions that
+ * must see other instances' writes too (the capacity check).
+ */
+export type ReadConsistency = 'own-writes' | 'log-head';
+
 export interface ReadModels {
-  /**
-   * The projection's active read model once it has applied everything this process wrote
-   * (read-your-writes: a query right after a command sees the command's effect).
-   */
-  view<D extends ReadModelDocument>(projection: string): Promise<ReadModelView<D>>;
+  /** The projection's active read model once it has applied what `consistency` asks for. */
+  view<D extends ReadModelDocument>(
+    projection: string,
+    consistency?: ReadConsistency,
+  ): Promise<ReadModelView<D>>;
 }
 
 export const READ_MODELS = Symbol('ReadModels');

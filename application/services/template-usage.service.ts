@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { FINAL_MACHINE_STATUSES } from '../../domain/entities/machine/machine.decider';
-import { READ_MODELS, ReadModels } from '../ports/read-models.port';
+import { READ_MODELS, ReadConsistency, ReadModels } from '../ports/read-models.port';
 import { MachineView, machinesProjection } from '../projections/machines.projection';
 import { RequestView, requestsProjection } from '../projections/requests.projection';
 
@@ -49,10 +49,14 @@ export class TemplateUsageService {
    * template no longer has would be missed, so the counts must add up to all live machines; if
    * they do not, the machines are read after all. Units still expected from open requests count.
    */
-  async usedUnits(templateId: string, weights: readonly number[]): Promise<number> {
+  async usedUnits(
+    templateId: string,
+    weights: readonly number[],
+    consistency: ReadConsistency = 'own-writes',
+  ): Promise<number> {
     const [machinesView, requestsView] = await Promise.all([
-      this.readModels.view<MachineView>(machinesProjection.name),
-      this.readModels.view<RequestView>(requestsProjection.name),
+      this.readModels.view<MachineView>(machinesProjection.name, consistency),
+      this.readModels.view<RequestView>(requestsProjection.name, consistency),
     ]);
     const live = { templateId, status: { $nin: FINAL_MACHINE_STATUSES } };
     const kinds = [...new Set([1, ...weights])];

@@ -6,6 +6,7 @@ import {
   ProcessorSource,
 } from '../../application/jobs/background-processor';
 import { ALL_PROJECTIONS } from '../../application/projections/all-projections';
+import { DISTRIBUTED_LOCK } from '../../application/ports/distributed-lock.port';
 import { HEALTH_PROBE } from '../../application/ports/health.port';
 import { PROJECTION_ADMIN, READ_MODELS } from '../../application/ports/read-models.port';
 import { TEMPLATE_SOURCE } from '../../application/ports/template-source.port';
@@ -21,6 +22,7 @@ import { TemplateFileSource } from '../../integration/symphony/template-file.sou
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { MongoConnection } from '../database/mongo-connection';
 import { HealthService } from '../health/health.service';
+import { MongoDistributedLock } from '../leases/mongo-distributed-lock';
 import { MongoLeaseStore } from '../leases/mongo-lease.store';
 import { ProcessorSupervisor } from '../leases/processor-supervisor';
 import { JsonLogger } from '../logging/json-logger';
@@ -89,6 +91,12 @@ export const coreProviders = (config: AppConfig, logger: JsonLogger): Provider[]
       ...engine.processors(),
       ...(features ?? []).flatMap((source) => source.processors()),
     ],
+  },
+  {
+    provide: DISTRIBUTED_LOCK,
+    inject: [MongoConnection],
+    useFactory: (mongo: MongoConnection) =>
+      new MongoDistributedLock(new MongoLeaseStore(mongo.db), config.instanceId),
   },
   AggregateRepository,
 ];

@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import type { ProjectionDefinition, ReadModelDocument } from '../../application/projections/projection';
-import type { ReadModels, ReadModelView } from '../../application/ports/read-models.port';
+import type { ReadConsistency, ReadModels, ReadModelView } from '../../application/ports/read-models.port';
 import type { EventStore } from '../../domain/repositories/event-store.port';
 import { PROJECTIONS_COLLECTION, ProjectionMeta } from '../mongodb/projection-meta.store';
 import { MemoryCollection } from './memory-collection';
@@ -55,10 +55,15 @@ export class MemoryReadModels implements ReadModels {
     await this.tail;
   }
 
-  async view<D extends ReadModelDocument>(projection: string): Promise<ReadModelView<D>> {
+  async view<D extends ReadModelDocument>(
+    projection: string,
+    consistency: ReadConsistency = 'own-writes',
+  ): Promise<ReadModelView<D>> {
     const collection = this.collections.get(projection);
     if (!collection) throw new Error(`unknown projection ${projection}`);
-    if (this.position < this.store.lastAppendedPosition()) await this.catchUp();
+    const target =
+      consistency === 'log-head' ? await this.store.headPosition() : this.store.lastAppendedPosition();
+    while (this.position < target && !this.stopped) await this.catchUp();
     return collection as unknown as ReadModelView<D>;
   }
 

@@ -1,6 +1,7 @@
 import type { Collection, Db, Document } from 'mongodb';
 import type { ReadModelDocument } from '../../application/projections/projection';
 import type {
+  ReadConsistency,
   ReadFilter,
   ReadModels,
   ReadModelView,
@@ -41,8 +42,13 @@ export class MongoReadModels implements ReadModels {
     private readonly engine: ProjectionEngine,
   ) {}
 
-  async view<D extends ReadModelDocument>(projection: string): Promise<ReadModelView<D>> {
-    const collection = await this.engine.activeCollectionAt(projection, this.store.lastAppendedPosition());
+  async view<D extends ReadModelDocument>(
+    projection: string,
+    consistency: ReadConsistency = 'own-writes',
+  ): Promise<ReadModelView<D>> {
+    const position =
+      consistency === 'log-head' ? await this.store.headPosition() : this.store.lastAppendedPosition();
+    const collection = await this.engine.activeCollectionAt(projection, position);
     return new MongoView<D>(this.db.collection(collection));
   }
 }
