@@ -42,34 +42,48 @@ export class ReapStep {
       .map((machine) => ({ machine, cause: 'reaped', message: 'Host Factory stopped listing it: reaped' }));
   }
 
-  /** Every so often: instances with this deployment's tag that no machine stream knows. */
+  /**
+   * Every so often: instances with this deployment's tag that no machine stream knows. One of a
+   * request that is complete is a replacement its maintain fleet or Auto Scaling group launched
+   * for a machine lost or reclaimed: it is given back at once with the request's resources, so the
+   * fleet's target (the group's desired capacity) comes down and nothing launches it again.
+   * Others are reaped after the stray timeout, unless their request is still being launched.
+   */
   async strays(everyMs: number): Promise<void> {
     if (Date.now() - this.lastStrayScan < everyMs) return;
     this.lastStrayScan = Date.now();
     const { provider, settings, logger } = this.ctx;
     const instances = await provider.listDeploymentInstances();
     if (instances.length === 0) return;
-    const known = new Set(
-      (await (await this.ctx.machines()).find({ _id: { $in: instances.map((i) => i.machineId) } })).map(
-        (m) => m._id,
-      ),
-    );
-    const open = new Set(
-      (await (await this.ctx.requests()).find({ kind: 'acquire', state: 'accepted' })).map((r) => r._id),
+    const machines = await (
+      await this.ctx.machines()
+    ).find({ _id: { $in: instances.map((i) => i.machineId) } });
+    const known = new Set(machines.map((m) => m._id));
+    const unknown = instances.filter((i) => !known.has(i.machineId));
+    if (unknown.length === 0) return;
+    const requestIds = [...new Set(unknown.flatMap((i) => (i.requestId ? [i.requestId] : [])))];
+    const requests = new Map(
+      (await (await this.ctx.requests()).find({ _id: { $in: requestIds } })).map((r) => [r._id, r]),
     );
     const cutoff = Date.now() / 1000 - settings.strayTimeoutSec;
-    // An instance of a request still being launched is not a stray: its record is on the way.
-    const strays = instances.filter(
-      (i) =>
-        !known.has(i.machineId) && !(i.requestId && open.has(i.requestId)) && (i.launchTime ?? 0) < cutoff,
-    );
+    const strays = unknown.filter((i) => {
+      const request = i.requestId ? requests.get(i.requestId) : undefined;
+      if (request?.state === 'complete' || request?.state === 'complete_with_error') return true;
+      // An instance of a request still being launched is not a stray: its record is on the way.
+      if (request?.state === 'accepted' || request?.state === 'provisioning') return false;
+      return (i.launchTime ?? 0) < cutoff;
+    });
     if (strays.length === 0) return;
     logger.warn(
       `stray instances of this deployment unknown to the event store: ${strays.map((s) => s.machineId).join(', ')}`,
     );
     if (!settings.terminateStrays) return;
     const outcome = await provider.release(
-      strays.map((s) => ({ machineId: s.machineId, requestId: s.requestId ?? '', resources: [] })),
+      strays.map((s) => ({
+        machineId: s.machineId,
+        requestId: s.requestId ?? '',
+        resources: (s.requestId ? requests.get(s.requestId)?.resources : undefined) ?? [],
+      })),
     );
     logger.warn(`strays terminated: ${outcome.released.join(', ') || 'none'}`);
   }
