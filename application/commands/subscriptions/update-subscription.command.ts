@@ -6,6 +6,7 @@ import { parseSubscriptionSpec } from '../../../domain/entities/subscription/sub
 import { invalid } from '../../../domain/shared/domain-error';
 import { CONSUMER_SETTINGS, ConsumerSettings } from '../../jobs/delivery/consumer-settings';
 import { AggregateRepository } from '../../services/aggregate-repository';
+import { MASKED_HEADER_VALUE } from '../../queries/subscriptions/subscription-resource';
 import { specRules } from './spec-rules';
 
 export interface UpdateSubscriptionResult {
@@ -43,7 +44,10 @@ export class UpdateSubscriptionHandler implements ICommandHandler<UpdateSubscrip
         'config',
         'config.from is fixed when a subscription is created; delete and create to start elsewhere',
       );
-    const spec = parseSubscriptionSpec(body, specRules(this.settings, this.registry));
+    const spec = parseSubscriptionSpec(
+      await this.unmasked(subscriptionId, body),
+      specRules(this.settings, this.registry),
+    );
     const result = await this.aggregates.handle(subscriptionDecider, subscriptionId, {
       kind: 'update',
       subscriptionId,
@@ -51,5 +55,22 @@ export class UpdateSubscriptionHandler implements ICommandHandler<UpdateSubscrip
     });
     const changed = (result.events[0]?.data as { changed?: string[] } | undefined)?.changed ?? [];
     return { subscriptionId, changed };
+  }
+
+  /** A header sent back with the masked value GET shows keeps the value stored for it. */
+  private async unmasked(subscriptionId: string, body: unknown): Promise<unknown> {
+    const settings = (body as { protocolsettings?: { headers?: unknown } } | null)?.protocolsettings;
+    const headers = settings?.headers;
+    if (!headers || typeof headers !== 'object' || !Object.values(headers).includes(MASKED_HEADER_VALUE))
+      return body;
+    const { state } = await this.aggregates.load(subscriptionDecider, subscriptionId);
+    const stored = 'spec' in state ? state.spec.protocolsettings.headers : {};
+    const restored = Object.fromEntries(
+      Object.entries(headers as Record<string, unknown>).map(([name, value]) => [
+        name,
+        value === MASKED_HEADER_VALUE && name in stored ? stored[name] : value,
+      ]),
+    );
+    return { ...(body as object), protocolsettings: { ...settings, headers: restored } };
   }
 }

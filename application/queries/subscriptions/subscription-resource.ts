@@ -26,6 +26,15 @@ export type SubscriptionResource = Omit<SubscriptionView, '_id' | 'startAfter'> 
   delivery: DeliveryStatus;
 };
 
+/**
+ * Header values often carry a sink's credentials: answers show that a header is set, never its value.
+ * Sent back unchanged in a PUT, the masked value keeps the stored one.
+ */
+export const MASKED_HEADER_VALUE = '********';
+
+export const maskHeaders = (headers: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.fromEntries(Object.keys(headers).map((name) => [name, MASKED_HEADER_VALUE]));
+
 export function toResource(
   view: SubscriptionView,
   state: DeliveryState | undefined,
@@ -45,5 +54,6 @@ export function toResource(
   if (state?.lastErrorAt) delivery.lastErrorAt = state.lastErrorAt.toISOString();
   if (state?.failedEvent) delivery.failedEvent = state.failedEvent;
   if (state?.lastDeliveredAt) delivery.lastDeliveredAt = state.lastDeliveredAt.toISOString();
-  return { id: _id, ...rest, config: { from: startAfter + 1 }, delivery };
+  const protocolsettings = { ...rest.protocolsettings, headers: maskHeaders(rest.protocolsettings.headers) };
+  return { id: _id, ...rest, protocolsettings, config: { from: startAfter + 1 }, delivery };
 }
