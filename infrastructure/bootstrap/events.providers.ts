@@ -7,7 +7,6 @@ import { CreateSubscriptionHandler } from '../../application/commands/subscripti
 import { DeleteSubscriptionHandler } from '../../application/commands/subscriptions/delete-subscription.command';
 import { ResumeSubscriptionHandler } from '../../application/commands/subscriptions/resume-subscription.command';
 import { UpdateSubscriptionHandler } from '../../application/commands/subscriptions/update-subscription.command';
-import type { BackgroundProcessor } from '../../application/jobs/background-processor';
 import { CONSUMER_SETTINGS, ConsumerSettings } from '../../application/jobs/delivery/consumer-settings';
 import { DeliveryManager } from '../../application/jobs/delivery/delivery-manager';
 import { DELIVERY_STATES, DeliveryStateStore } from '../../application/jobs/delivery/delivery-state.port';
@@ -33,11 +32,11 @@ import { publicTypesOf } from '../../domain/entities/subscription/subscription-s
 import { EVENT_STORE, EventStore } from '../../domain/repositories/event-store.port';
 import { toStructuredJson } from '../../integration/cloudevents/cloud-event.mapper';
 import { HttpSinkClient } from '../../integration/cloudevents/http-sink.client';
-import { MongoDeliveryStateStore } from '../../integration/cloudevents/mongo-delivery-state.store';
-import { AppConfig, ConfigError } from '../config/app-config';
+import { MongoDeliveryStateStore } from '../../integration/mongodb/mongo-delivery-state.store';
+import type { AppConfig } from '../config/app-config';
 import { MongoConnection } from '../database/mongo-connection';
 import { MongoLeaseStore } from '../leases/mongo-lease.store';
-import { ProcessorSupervisor, SupervisorOptions } from '../leases/processor-supervisor';
+import { SupervisedProcessorRunner } from '../leases/supervised-processor-runner';
 import { JsonLogger } from '../logging/json-logger';
 import { SERVICE_METRICS } from '../metrics/metric-catalog';
 import { MetricsRegistry } from '../metrics/metrics-registry';
@@ -63,65 +62,16 @@ const EVENTS_HANDLERS = [
   GetEventSchemaHandler,
 ];
 
-function whole(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number, max: number): number {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return fallback;
-  const n = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max)
-    throw new ConfigError(key, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-  return n;
-}
-
-/** OHF_DELIVERY_* and OHF_STREAM_* from the environment, with the allow-list and URL from AppConfig. */
-function loadConsumerSettings(env: NodeJS.ProcessEnv, config: AppConfig): ConsumerSettings {
-  const settings: ConsumerSettings = {
-    pollMs: whole(env, 'OHF_DELIVERY_POLL_MS', 200, 5, 60_000),
-    discoverMs: whole(env, 'OHF_DELIVERY_DISCOVER_MS', 1000, 10, 600_000),
-    batchSize: whole(env, 'OHF_DELIVERY_BATCH', 100, 1, 10_000),
-    timeoutMs: whole(env, 'OHF_DELIVERY_TIMEOUT_MS', 10_000, 50, 300_000),
-    maxAttempts: whole(env, 'OHF_DELIVERY_MAX_ATTEMPTS', 10, 1, 1_000_000),
-    backoffBaseMs: whole(env, 'OHF_DELIVERY_BACKOFF_BASE_MS', 1000, 1, 3_600_000),
-    backoffMaxMs: whole(env, 'OHF_DELIVERY_BACKOFF_MAX_MS', 300_000, 1, 86_400_000),
-    retryAfterMaxMs: whole(env, 'OHF_DELIVERY_RETRY_AFTER_MAX_MS', 600_000, 0, 86_400_000),
-    heartbeatMs: whole(env, 'OHF_STREAM_HEARTBEAT_MS', 15_000, 100, 600_000),
-    sinkAllowedHosts: config.sinkAllowedHosts,
-    schemaBaseUrl: `${config.publicUrl}/v1/events/types`,
-  };
-  if (settings.backoffMaxMs < settings.backoffBaseMs)
-    throw new ConfigError('OHF_DELIVERY_BACKOFF_MAX_MS', 'must not be below OHF_DELIVERY_BACKOFF_BASE_MS');
-  return settings;
-}
-
-/**
- * Dispatchers come and go with subscriptions; each runs under its own supervisor, the same lease
- * machinery as every other processor, so it can be started and stopped on its own.
- */
-class SupervisedProcessorRunner implements ProcessorRunner {
-  private readonly running = new Map<string, ProcessorSupervisor>();
-
-  constructor(
-    private readonly leases: MongoLeaseStore,
-    private readonly options: SupervisorOptions,
-    private readonly logger: JsonLogger,
-  ) {}
-
-  start(processor: BackgroundProcessor): void {
-    if (this.running.has(processor.name)) return;
-    const supervisor = new ProcessorSupervisor(this.leases, this.options, this.logger);
-    supervisor.start([processor]);
-    this.running.set(processor.name, supervisor);
-  }
-
-  async stop(name: string): Promise<void> {
-    const supervisor = this.running.get(name);
-    this.running.delete(name);
-    await supervisor?.stop();
-  }
-}
+/** The consumer feature's settings: delivery from AppConfig, with the allow-list and the public URL. */
+const consumerSettings = (config: AppConfig): ConsumerSettings => ({
+  ...config.delivery,
+  sinkAllowedHosts: config.sinkAllowedHosts,
+  schemaBaseUrl: `${config.publicUrl}/v1/events/types`,
+});
 
 /** CloudEvents for consumers: subscriptions and their delivery, the log and live stream, the catalog, metrics. */
-export const eventsProviders = (config: AppConfig, env: NodeJS.ProcessEnv = process.env): Provider[] => {
-  const settings = loadConsumerSettings(env, config);
+export const eventsProviders = (config: AppConfig): Provider[] => {
+  const settings = consumerSettings(config);
   return [
     { provide: CONSUMER_SETTINGS, useValue: settings },
     { provide: CLOUD_EVENT_ENCODER, useValue: { structured: toStructuredJson } },

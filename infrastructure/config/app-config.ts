@@ -20,6 +20,19 @@ export interface TokenConfig {
   name?: string;
 }
 
+/** CloudEvents delivery and the live stream (OHF_DELIVERY_*, OHF_STREAM_*). */
+export interface DeliveryConfig {
+  pollMs: number;
+  discoverMs: number;
+  batchSize: number;
+  timeoutMs: number;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  retryAfterMaxMs: number;
+  heartbeatMs: number;
+}
+
 export interface AppConfig {
   host: string;
   port: number;
@@ -51,6 +64,7 @@ export interface AppConfig {
   /** Unset: the provider's own setting (AWS_SPOT_TERMINATE_ON_RECLAIM), else true. */
   terminateOnReclaim?: boolean;
   sinkAllowedHosts: string[];
+  delivery: DeliveryConfig;
 }
 
 type Source = Record<string, unknown>;
@@ -114,6 +128,23 @@ function parseTokens(src: Source): TokenConfig[] {
  * Configuration from the environment, over an optional JSON file (OHF_CONFIG_FILE) with the same
  * keys. Validated once at start: a bad value stops the service with the key named.
  */
+function deliveryConfig(src: Source): DeliveryConfig {
+  const delivery: DeliveryConfig = {
+    pollMs: int(src, 'OHF_DELIVERY_POLL_MS', 200, 5, 60_000),
+    discoverMs: int(src, 'OHF_DELIVERY_DISCOVER_MS', 1000, 10, 600_000),
+    batchSize: int(src, 'OHF_DELIVERY_BATCH', 100, 1, 10_000),
+    timeoutMs: int(src, 'OHF_DELIVERY_TIMEOUT_MS', 10_000, 50, 300_000),
+    maxAttempts: int(src, 'OHF_DELIVERY_MAX_ATTEMPTS', 10, 1, 1_000_000),
+    backoffBaseMs: int(src, 'OHF_DELIVERY_BACKOFF_BASE_MS', 1000, 1, 3_600_000),
+    backoffMaxMs: int(src, 'OHF_DELIVERY_BACKOFF_MAX_MS', 300_000, 1, 86_400_000),
+    retryAfterMaxMs: int(src, 'OHF_DELIVERY_RETRY_AFTER_MAX_MS', 600_000, 0, 86_400_000),
+    heartbeatMs: int(src, 'OHF_STREAM_HEARTBEAT_MS', 15_000, 100, 600_000),
+  };
+  if (delivery.backoffMaxMs < delivery.backoffBaseMs)
+    throw new ConfigError('OHF_DELIVERY_BACKOFF_MAX_MS', 'must not be below OHF_DELIVERY_BACKOFF_BASE_MS');
+  return delivery;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   let file: Source = {};
   if (env.OHF_CONFIG_FILE) {
@@ -176,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       .split(',')
       .map((h) => h.trim())
       .filter(Boolean),
+    delivery: deliveryConfig(src),
   };
 }
 

@@ -88,10 +88,6 @@ export function compile(filter: Filter): Predicate {
   return (doc) => parts.every((p) => p(doc));
 }
 
-export function matches(doc: unknown, filter: Filter): boolean {
-  return compile(filter)(doc);
-}
-
 /** Sorts like MongoDB for the scalar fields the read side sorts on (absent values first). */
 export function sortBy<T>(docs: T[], sort: Record<string, 1 | -1>): T[] {
   const keys = Object.entries(sort).map(([key, direction]) => ({ path: key.split('.'), direction }));

@@ -67,8 +67,8 @@ export class MemoryCollection implements ReadModelView<ReadModelDocument> {
 
   /** The documents a filter can match: by id or through an index where it allows, else all. */
   private candidates(filter: ReadFilter): Doc[] {
-    const ids = this.idsFor('_id', filter._id);
-    if (ids) return ids.flatMap((id) => this.docs.get(id) ?? []);
+    const ids = this.valuesWanted(filter._id);
+    if (ids) return ids.flatMap((id) => this.docs.get(String(id)) ?? []);
     for (const [field, index] of this.indexes) {
       const values = this.valuesWanted(filter[field]);
       if (!values) continue;
@@ -77,11 +77,6 @@ export class MemoryCollection implements ReadModelView<ReadModelDocument> {
       return [...hits].flatMap((id) => this.docs.get(id) ?? []);
     }
     return [...this.docs.values()];
-  }
-
-  private idsFor(_field: string, condition: unknown): string[] | undefined {
-    const values = this.valuesWanted(condition);
-    return values?.map(String);
   }
 
   private valuesWanted(condition: unknown): unknown[] | undefined {

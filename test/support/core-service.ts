@@ -6,35 +6,15 @@
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { Db, MongoClient } from 'mongodb';
+import type { Db } from 'mongodb';
 import { EVENT_STORE, EventStore } from '../../domain/repositories/event-store.port';
-import { createApp } from '../../infrastructure/bootstrap/create-app';
-import { loadConfig } from '../../infrastructure/config/app-config';
 import { MongoConnection } from '../../infrastructure/database/mongo-connection';
-import { JsonLogger } from '../../infrastructure/logging/json-logger';
 import { eventually as waitFor } from './eventually';
+import { startService } from './service';
+import { dropDatabase, REPO_ROOT, testMongoUri, uniqueDbName } from './test-env';
 
-export const REPO_ROOT = resolve(__dirname, '../..');
-
-export function testMongoUri(): string {
-  const uri = process.env.OHF_TEST_MONGODB_URI;
-  if (!uri) throw new Error('OHF_TEST_MONGODB_URI is not set: run through jest (globalSetup starts MongoDB)');
-  return uri;
-}
-
-export const uniqueDbName = (prefix = 'core'): string => `${prefix}_${randomUUID().slice(0, 8)}`;
-
-export async function dropDatabase(name: string): Promise<void> {
-  const client = await MongoClient.connect(testMongoUri());
-  await client
-    .db(name)
-    .dropDatabase()
-    .catch(() => undefined);
-  await client.close();
-}
+export { dropDatabase, REPO_ROOT, testMongoUri, uniqueDbName };
 
 export interface CoreService {
   app: INestApplication;
@@ -46,30 +26,19 @@ export interface CoreService {
   close(keepDatabase?: boolean): Promise<void>;
 }
 
-/** The whole service in this process, on 127.0.0.1 and a free port. */
+/** The whole service in this process (test/support/service.ts), with the handles the core tests use. */
 export async function startCoreService(env: Record<string, string> = {}): Promise<CoreService> {
-  const dbName = env.OHF_DB_NAME ?? uniqueDbName();
-  const config = loadConfig({
-    MONGODB_URI: testMongoUri(),
-    OHF_DB_NAME: dbName,
-    PORT: '0',
-    LOG_LEVEL: 'error',
-    OHF_INSTANCE_ID: `test-${randomUUID().slice(0, 6)}`,
-    ...env,
+  const service = await startService({
+    dbName: env.OHF_DB_NAME ?? uniqueDbName(),
+    env: { OHF_INSTANCE_ID: `test-${randomUUID().slice(0, 6)}`, ...env },
   });
-  const app = await createApp(config, new JsonLogger(config.logLevel));
-  await app.listen(0, '127.0.0.1');
-  const { port } = (app.getHttpServer() as import('node:http').Server).address() as AddressInfo;
   return {
-    app,
-    url: `http://127.0.0.1:${port}`,
-    db: app.get(MongoConnection).db,
-    dbName,
-    store: app.get<EventStore>(EVENT_STORE),
-    async close(keepDatabase = false) {
-      await app.close();
-      if (!keepDatabase) await dropDatabase(dbName);
-    },
+    app: service.app,
+    url: service.url,
+    db: service.get<MongoConnection>(MongoConnection).db,
+    dbName: service.dbName,
+    store: service.get<EventStore>(EVENT_STORE),
+    close: (keepDatabase = false) => (keepDatabase ? service.stop() : service.destroy()),
   };
 }
 

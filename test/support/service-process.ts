@@ -3,25 +3,16 @@
  * with SIGTERM and start it again on the same database. It answers once it logs `listening`.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { eventually, sleep } from './eventually';
+import { REPO_ROOT, testMongoUri, uniqueDbName } from './test-env';
+
+export { REPO_ROOT, testMongoUri, uniqueDbName };
 
 export { eventually, sleep };
 
 /** The node flags `make run` starts the service with (see the Makefile), so tests and benches run it alike. */
 const SERVICE_NODE_FLAGS = ['--max-semi-space-size=32'];
-
-export const REPO_ROOT = resolve(__dirname, '../..');
-
-export function testMongoUri(): string {
-  const uri = process.env.OHF_TEST_MONGODB_URI;
-  if (!uri) throw new Error('OHF_TEST_MONGODB_URI is not set: run through jest (globalSetup starts MongoDB)');
-  return uri;
-}
-
-export const uniqueDbName = (prefix: string): string => `${prefix}_${randomUUID().slice(0, 8)}`;
 
 /** Settings that keep the service quick under test; each test overrides what it needs. */
 export const FAST_ENV: Record<string, string> = {

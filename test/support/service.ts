@@ -6,17 +6,17 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import { MongoClient } from 'mongodb';
 import { createApp } from '../../infrastructure/bootstrap/create-app';
 import { AppConfig, loadConfig } from '../../infrastructure/config/app-config';
 import { JsonLogger } from '../../infrastructure/logging/json-logger';
+import { dropDatabase, testMongoUri } from './test-env';
 
 export interface ServiceOptions {
   /** The database to use (a fresh one by default); kept across `restart`. */
   dbName?: string;
   /**
    * Settings as environment variables: given to loadConfig, and set in process.env while the app
-   * is built, for the feature settings that read it there (OHF_DELIVERY_*…).
+   * is built, for what reads the environment itself (the AWS provider's AWS_* settings).
    */
   env?: Record<string, string>;
   /** The port to listen on (a free one by default); kept across `restart`. */
@@ -37,12 +37,6 @@ export interface TestService {
   restart(): Promise<TestService>;
   /** Stops it and drops its database. */
   destroy(): Promise<void>;
-}
-
-function mongoUri(): string {
-  const uri = process.env.OHF_TEST_MONGODB_URI;
-  if (!uri) throw new Error('OHF_TEST_MONGODB_URI is not set: run through jest (globalSetup starts MongoDB)');
-  return uri;
 }
 
 export function freePort(): Promise<number> {
@@ -76,7 +70,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
     // One owner across restarts: leases the previous run still held are taken back at once.
     OHF_INSTANCE_ID: `test-${dbName}`,
     ...options.env,
-    MONGODB_URI: mongoUri(),
+    MONGODB_URI: testMongoUri(),
     OHF_DB_NAME: dbName,
     HOST: '127.0.0.1',
     PORT: String(port),
@@ -103,12 +97,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
     },
     async destroy() {
       await service.stop();
-      const client = await MongoClient.connect(mongoUri());
-      await client
-        .db(dbName)
-        .dropDatabase()
-        .catch(() => undefined);
-      await client.close();
+      await dropDatabase(dbName);
     },
   };
   return service;

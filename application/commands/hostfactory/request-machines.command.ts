@@ -77,8 +77,7 @@ export class RequestMachinesHandler implements ICommandHandler<
     rcAccount?: string,
   ): Promise<RequestMachinesResult> {
     const { templateId } = spec;
-    const weights = [...Object.values(spec.vmTypes), ...Object.values(spec.vmTypesOnDemand ?? {})];
-    const used = await this.usage.usedUnits(templateId, weights, 'log-head');
+    const used = await this.usage.usedUnits(templateId, 'log-head');
     const available = Math.max(0, capacityOf(spec) - used);
     if (machineCount > available)
       throw invalid(

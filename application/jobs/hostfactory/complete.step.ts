@@ -31,7 +31,7 @@ export class CompleteStep {
     for (const r of provisioning) {
       const mine = byRequest.get(r._id) ?? [];
       const status = acquireStatus(
-        { machineCount: r.machineCount ?? 0, failedUnits: r.failedUnits ?? 0, launched: true },
+        { machineCount: r.machineCount ?? 0, failedUnits: r.failedUnits ?? 0 },
         mine,
       );
       if (status === 'running') continue;

@@ -97,7 +97,6 @@ export class GetRequestStatusHandler implements IQueryHandler<GetRequestStatusQu
         machineCount: request.machineCount ?? 0,
         failedUnits: request.failedUnits ?? 0,
         completedAs: request.completedAs,
-        launched: request.state !== 'accepted',
       },
       machines,
     );

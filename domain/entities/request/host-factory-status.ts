@@ -46,8 +46,6 @@ export interface AcquireFacts {
   failedUnits: number;
   /** Recorded once the reconciler decided it; wins over the computed status. */
   completedAs?: 'complete' | 'complete_with_error';
-  /** The whole launch failed before any machine: message for Host Factory. */
-  launched: boolean;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
 import type { Decider } from '../../shared/decider';
 import { conflict, notFound } from '../../shared/domain-error';
 import type { SubscriptionSpec } from './subscription-spec';
+import { changedFields } from '../../shared/changed-fields';
 
 export type SubscriptionStatus = 'active' | 'paused' | 'disabled';
 
@@ -36,12 +37,6 @@ export type SubscriptionCommand =
   | { kind: 'delete'; subscriptionId: string };
 
 export const isLive = (state: SubscriptionState): state is LiveSubscription => 'spec' in state;
-
-/** Top-level spec fields that differ, compared as JSON (two specs come from the same parser). */
-function changedFields(before: SubscriptionSpec, after: SubscriptionSpec): string[] {
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]) as Set<keyof SubscriptionSpec>;
-  return [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
-}
 
 function live(state: SubscriptionState, id: string): LiveSubscription {
   if (!isLive(state)) throw notFound('subscription', id);

@@ -7,6 +7,7 @@ import {
 import type { Decider } from '../../shared/decider';
 import { conflict, notFound } from '../../shared/domain-error';
 import type { TemplateSpec } from './template-spec';
+import { changedFields } from '../../shared/changed-fields';
 
 export type TemplateState =
   { status: 'none' } | { status: 'active'; spec: TemplateSpec } | { status: 'retired'; spec: TemplateSpec };
@@ -14,20 +15,6 @@ export type TemplateState =
 export type TemplateCommand =
   | { kind: 'define'; spec: TemplateSpec; origin: 'api' | 'file' }
   | { kind: 'retire'; templateId: string; reason: string; mustExist: boolean };
-
-/** Top-level fields whose values differ between two specs (order of keys does not matter). */
-export function changedFields(before: TemplateSpec, after: TemplateSpec): string[] {
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]) as Set<keyof TemplateSpec>;
-  const canonical = (v: unknown): string =>
-    JSON.stringify(v, (_k, val: unknown) =>
-      val && typeof val === 'object' && !Array.isArray(val)
-        ? Object.fromEntries(
-            Object.entries(val as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
-          )
-        : val,
-    );
-  return [...keys].filter((k) => canonical(before[k]) !== canonical(after[k])).sort();
-}
 
 export const templateDecider: Decider<TemplateState, TemplateCommand, TemplateEvent> = {
   category: 'template',

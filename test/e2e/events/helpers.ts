@@ -1,30 +1,10 @@
 /* Small helpers shared by the event e2e tests: JSON calls, template events, order checks. */
 import type { CloudEventV1 } from 'cloudevents';
+import { Answer, call } from '../../support/http-json';
 import type { TestService } from '../../support/service';
 
-export interface Answer<T> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
-
-export async function call<T = Record<string, unknown>>(
-  service: TestService,
-  path: string,
-  init: { method?: string; json?: unknown } = {},
-): Promise<Answer<T>> {
-  const response = await fetch(`${service.url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: init.json === undefined ? {} : { 'content-type': 'application/json' },
-    body: init.json === undefined ? undefined : JSON.stringify(init.json),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: (text ? JSON.parse(text) : undefined) as T,
-  };
-}
+export { call };
+export type { Answer };
 
 export interface Subscription {
   id: string;

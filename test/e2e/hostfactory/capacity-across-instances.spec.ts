@@ -3,16 +3,12 @@
  * once never share the last units. Each instance answers from its own read-model replica, so the
  * capacity check must see the other instance's accepts (a lock across instances, a read up to the log head).
  */
+import { minimalTemplate } from '../../fixtures/hostfactory/templates';
+import { call } from '../../support/http-json';
 import { startService, TestService } from '../../support/service';
 
 const MAX = 5;
-const TEMPLATE = {
-  maxNumber: MAX,
-  attributes: { type: 'X86_64', ncpus: 1, nram: 1024 },
-  vmType: 'm5.large',
-  imageId: 'ami-0123456789abcdef0',
-  subnetId: 'subnet-0123456789abcdef0',
-};
+const TEMPLATE = minimalTemplate(MAX);
 // Slow machines: nothing completes or is returned while the requests race.
 const ENV = { OHF_SIMULATED_LAUNCH_DELAY_MS: '60000', OHF_RECONCILE_INTERVAL_MS: '1000' };
 
@@ -28,45 +24,46 @@ afterAll(async () => {
   await a?.destroy();
 });
 
-const post = (service: TestService, path: string, body: unknown, method = 'POST') =>
-  fetch(`${service.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+const post = <T = Record<string, unknown>>(
+  service: TestService,
+  path: string,
+  json: unknown,
+  method = 'POST',
+) => call<T>(service, path, { method, json });
+
+/** Waits until an instance's replica has the template defined through the other one. */
+async function untilKnown(service: TestService, templateId: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const { body } = await post<{ templates: { templateId: string }[] }>(
+      service,
+      '/hostfactory/getAvailableTemplates',
+      {},
+    );
+    if (body.templates.some((t) => t.templateId === templateId)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 it('refuses units another instance has just taken', async () => {
   expect((await post(a, '/v1/templates/Shared', TEMPLATE, 'PUT')).status).toBe(200);
   // Both instances know the template before the race starts.
-  for (let i = 0; i < 100; i++) {
-    const answer = (await (await post(b, '/hostfactory/getAvailableTemplates', {})).json()) as {
-      templates: unknown[];
-    };
-    if (answer.templates.length) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await untilKnown(b, 'Shared');
   // B takes every unit; A is asked at once, before its replica has tailed B's writes on its own.
   for (let i = 0; i < MAX; i++)
     expect(
       (await post(b, '/hostfactory/requestMachines', { template: { templateId: 'Shared', machineCount: 1 } }))
         .status,
     ).toBe(200);
-  const late = await post(a, '/hostfactory/requestMachines', {
+  const late = await post<{ detail: string }>(a, '/hostfactory/requestMachines', {
     template: { templateId: 'Shared', machineCount: 1 },
   });
   expect(late.status).toBe(400);
-  expect(((await late.json()) as { detail: string }).detail).toMatch(/has 0 available/);
+  expect(late.body.detail).toMatch(/has 0 available/);
 });
 
 it('never accepts more than maxNumber units in a burst across both instances', async () => {
   expect((await post(a, '/v1/templates/Burst', { ...TEMPLATE }, 'PUT')).status).toBe(200);
-  for (let i = 0; i < 100; i++) {
-    const answer = (await (await post(b, '/hostfactory/getAvailableTemplates', {})).json()) as {
-      templates: { templateId: string }[];
-    };
-    if (answer.templates.some((t) => t.templateId === 'Burst')) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await untilKnown(b, 'Burst');
   const attempts = Array.from({ length: 16 }, (_, i) =>
     post(i % 2 ? b : a, '/hostfactory/requestMachines', {
       template: { templateId: 'Burst', machineCount: 1 },
@@ -75,8 +72,10 @@ it('never accepts more than maxNumber units in a burst across both instances', a
   const statuses = (await Promise.all(attempts)).map((r) => r.status);
   expect(statuses.filter((s) => s === 200)).toHaveLength(MAX);
   expect(statuses.filter((s) => s === 400)).toHaveLength(16 - MAX);
-  const available = (await (await post(a, '/hostfactory/getAvailableTemplates', {})).json()) as {
-    templates: { templateId: string; availableNumber: number }[];
-  };
+  const { body: available } = await post<{ templates: { templateId: string; availableNumber: number }[] }>(
+    a,
+    '/hostfactory/getAvailableTemplates',
+    {},
+  );
   expect(available.templates.find((t) => t.templateId === 'Burst')?.availableNumber).toBe(0);
 });

@@ -1,13 +1,7 @@
 /* Host Factory calls and provider calls show up in the Prometheus scrape, by operation and outcome. */
+import { minimalTemplate } from '../../fixtures/hostfactory/templates';
+import { call } from '../../support/http-json';
 import { startService, TestService } from '../../support/service';
-
-const TEMPLATE = {
-  maxNumber: 4,
-  attributes: { type: 'X86_64', ncpus: 1, nram: 1024 },
-  vmType: 'm5.large',
-  imageId: 'ami-0123456789abcdef0',
-  subnetId: 'subnet-0123456789abcdef0',
-};
 
 let service: TestService;
 
@@ -18,12 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => service?.destroy());
 
-const call = (path: string, body: unknown, method = 'POST') =>
-  fetch(`${service.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+const post = <T>(path: string, json: unknown, method = 'POST') => call<T>(service, path, { method, json });
 
 /** The value of one series in Prometheus text, or undefined when it is not there. */
 function series(text: string, name: string, labels: Record<string, string>): number | undefined {
@@ -36,22 +25,18 @@ function series(text: string, name: string, labels: Record<string, string>): num
 }
 
 it('counts Host Factory calls by operation and outcome, and provider calls by API', async () => {
-  expect((await call('/v1/templates/Metrics-T', TEMPLATE, 'PUT')).status).toBe(200);
-  const accepted = (await (
-    await call('/hostfactory/requestMachines', { template: { templateId: 'Metrics-T', machineCount: 2 } })
-  ).json()) as {
-    requestId: string;
-  };
+  expect((await post('/v1/templates/Metrics-T', minimalTemplate(4), 'PUT')).status).toBe(200);
+  const { body: accepted } = await post<{ requestId: string }>('/hostfactory/requestMachines', {
+    template: { templateId: 'Metrics-T', machineCount: 2 },
+  });
   expect(
-    (await call('/hostfactory/requestMachines', { template: { templateId: 'Metrics-T', machineCount: 0 } }))
+    (await post('/hostfactory/requestMachines', { template: { templateId: 'Metrics-T', machineCount: 0 } }))
       .status,
   ).toBe(400);
   for (let i = 0; i < 100; i++) {
-    const answer = (await (
-      await call('/hostfactory/getRequestStatus', { requests: [{ requestId: accepted.requestId }] })
-    ).json()) as {
-      requests: { status: string }[];
-    };
+    const { body: answer } = await post<{ requests: { status: string }[] }>('/hostfactory/getRequestStatus', {
+      requests: [{ requestId: accepted.requestId }],
+    });
     if (answer.requests[0].status === 'complete') break;
     await new Promise((r) => setTimeout(r, 50));
   }

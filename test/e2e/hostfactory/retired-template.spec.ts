@@ -2,16 +2,11 @@
  * A template retired (DELETE) or removed from awsprov_templates.json never breaks status, return or
  * reclaim queries for the requests made from it: requests keep the template they were made from.
  */
+import { minimalTemplate } from '../../fixtures/hostfactory/templates';
+import { call as callJson } from '../../support/http-json';
 import { startService, TestService } from '../../support/service';
 
-const TEMPLATE = {
-  maxNumber: 4,
-  attributes: { type: 'X86_64', ncpus: 1, nram: 1024 },
-  vmType: 'm5.large',
-  imageId: 'ami-0123456789abcdef0',
-  subnetId: 'subnet-0123456789abcdef0',
-  instanceTags: 'team=hpc',
-};
+const TEMPLATE = minimalTemplate(4, { instanceTags: 'team=hpc' });
 
 let service: TestService;
 
@@ -22,14 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => service?.destroy());
 
-async function call<T>(path: string, body?: unknown, method = 'POST'): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${service.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
+const call = <T>(path: string, json?: unknown, method = 'POST') =>
+  callJson<T>(service, path, { method, json });
 
 type Status = {
   requests: {

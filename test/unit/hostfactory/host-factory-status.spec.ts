@@ -121,7 +121,6 @@ describe('the status of an acquire request', () => {
   const facts = (over: Partial<AcquireFacts> = {}): AcquireFacts => ({
     machineCount: 2,
     failedUnits: 0,
-    launched: true,
     ...over,
   });
   const up = machine('running', 'running', { name: NAME });
@@ -129,7 +128,7 @@ describe('the status of an acquire request', () => {
   const failed = machine('failed', 'terminated');
 
   it('is running before the launch, while nothing is known', () => {
-    expect(acquireStatus(facts({ launched: false }), [])).toBe('running');
+    expect(acquireStatus(facts(), [])).toBe('running');
   });
 
   it('is running while a machine executes, even if another failed', () => {

@@ -1,44 +1,28 @@
 /*
- * requestMachines checks availability with TemplateUsageService.usedUnits (counts per weight);
- * getAvailableTemplates with usage() (reads the machines). Both must give the same units, also
- * when machines carry weights the template no longer has. Read models held in memory: no database.
+ * Template usage: the units live machines hold plus the units open requests still expect.
+ * requestMachines refuses beyond it, getAvailableTemplates shows it: both read usage(). The read
+ * models are held in memory (the service's own replica collections): no database.
  */
-import type { ReadFilter, ReadModels, ReadModelView } from '../../../application/ports/read-models.port';
-import type { MachineView } from '../../../application/projections/machines.projection';
-import type { ReadModelDocument } from '../../../application/projections/projection';
-import type { RequestView } from '../../../application/projections/requests.projection';
+import type { ReadModels } from '../../../application/ports/read-models.port';
+import { machinesProjection, MachineView } from '../../../application/projections/machines.projection';
+import type { ProjectionDefinition } from '../../../application/projections/projection';
+import { requestsProjection, RequestView } from '../../../application/projections/requests.projection';
 import { TemplateUsageService } from '../../../application/services/template-usage.service';
+import { MemoryCollection } from '../../../integration/memory/memory-collection';
 
-/** Equality, $in and $nin: what the service's filters use. */
-function matches(doc: Record<string, unknown>, filter: ReadFilter): boolean {
-  return Object.entries(filter).every(([key, condition]) => {
-    const value = doc[key];
-    if (condition && typeof condition === 'object' && !Array.isArray(condition)) {
-      const c = condition as { $in?: unknown[]; $nin?: unknown[] };
-      if (c.$in) return c.$in.includes(value);
-      if (c.$nin) return !c.$nin.includes(value);
-    }
-    return value === condition;
-  });
+function collection(definition: unknown, docs: readonly object[]): MemoryCollection {
+  const held = new MemoryCollection(definition as ProjectionDefinition);
+  held.seed(docs as never, 0);
+  return held;
 }
 
-class MemoryView<D extends ReadModelDocument> implements ReadModelView<D> {
-  constructor(private readonly docs: D[]) {}
-  async find(filter: ReadFilter): Promise<D[]> {
-    return this.docs.filter((d) => matches(d as unknown as Record<string, unknown>, filter));
-  }
-  async findOne(filter: ReadFilter): Promise<D | undefined> {
-    return (await this.find(filter))[0];
-  }
-  async count(filter: ReadFilter): Promise<number> {
-    return (await this.find(filter)).length;
-  }
-}
-
-const memory = (machines: MachineView[], requests: RequestView[]): ReadModels => ({
-  view: async <D extends ReadModelDocument>(name: string) =>
-    new MemoryView((name === 'machines' ? machines : requests) as unknown as D[]),
-});
+const memory = (machines: MachineView[], requests: RequestView[]): ReadModels => {
+  const views = {
+    machines: collection(machinesProjection, machines),
+    requests: collection(requestsProjection, requests),
+  };
+  return { view: async (name: string) => views[name as keyof typeof views] as never };
+};
 
 const machine = (id: number, over: Partial<MachineView>): MachineView => ({
   _id: `i-${id}`,
@@ -85,22 +69,21 @@ describe('template usage', () => {
   it('counts live machines by weight and the units open requests still expect', async () => {
     const service = new TemplateUsageService(memory(machines, requests));
     // live: 2 + 1 + 2 (returning) + 2 (pending) = 7; expected: 5 + 4 = 9.
-    expect(await service.usedUnits('spot', [2, 1])).toBe(16);
+    expect(await service.usedUnits('spot')).toBe(16);
     expect((await service.usage(['spot'])).get('spot')?.usedUnits).toBe(16);
-    expect(await service.usedUnits('other', [1])).toBe(4);
+    expect(await service.usedUnits('other')).toBe(4);
   });
 
-  it('gives the same answer as usage() when the template weights changed since the launch', async () => {
+  it('counts every live machine by its own weight, whatever weights the template gives its types now', async () => {
     const service = new TemplateUsageService(memory(machines, requests));
-    // The template now weighs its types 4 and 8: the counts miss every machine, so they are read.
-    expect(await service.usedUnits('spot', [4, 8])).toBe((await service.usage()).get('spot')?.usedUnits);
+    expect(await service.usedUnits('spot')).toBe((await service.usage()).get('spot')?.usedUnits);
     const mixed = [...machines, machine(9, { weight: 3 })];
     const again = new TemplateUsageService(memory(mixed, requests));
-    expect(await again.usedUnits('spot', [1, 2])).toBe(19);
+    expect(await again.usedUnits('spot')).toBe(19);
     expect((await again.usage()).get('spot')?.usedUnits).toBe(19);
   });
 
   it('is zero for a template with nothing out', async () => {
-    expect(await new TemplateUsageService(memory([], [])).usedUnits('spot', [1])).toBe(0);
+    expect(await new TemplateUsageService(memory([], [])).usedUnits('spot')).toBe(0);
   });
 });

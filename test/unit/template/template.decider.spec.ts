@@ -1,8 +1,5 @@
-import {
-  changedFields,
-  TemplateCommand,
-  templateDecider,
-} from '../../../domain/entities/template/template.decider';
+import { TemplateCommand, templateDecider } from '../../../domain/entities/template/template.decider';
+import { changedFields } from '../../../domain/shared/changed-fields';
 import type { TemplateSpec } from '../../../domain/entities/template/template-spec';
 import {
   TemplateDefined,
